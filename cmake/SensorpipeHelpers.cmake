@@ -1,0 +1,69 @@
+# Helpers shared by every target: warning flags, sanitizers, tools and tests.
+
+# Flags every sensorpipe target compiles with.
+function(sensorpipe_target_defaults target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
+  if(SENSORPIPE_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  if(SENSORPIPE_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                             -fno-sanitize-recover=undefined)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
+endfunction()
+
+# sensorpipe_add_library(core SOURCES a.cpp ... DEPENDS target...) -> sensorpipe_core, alias sensorpipe::core
+function(sensorpipe_add_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPENDS;PRIVATE_DEPENDS" ${ARGN})
+  add_library(sensorpipe_${name} STATIC ${ARG_SOURCES})
+  add_library(sensorpipe::${name} ALIAS sensorpipe_${name})
+  target_include_directories(sensorpipe_${name} PUBLIC
+    "${PROJECT_SOURCE_DIR}/lib" "${PROJECT_BINARY_DIR}/generated")
+  target_link_libraries(sensorpipe_${name} PUBLIC ${ARG_DEPENDS} PRIVATE ${ARG_PRIVATE_DEPENDS})
+  sensorpipe_target_defaults(sensorpipe_${name})
+endfunction()
+
+# sensorpipe_add_tool(sensor-sim DEPENDS sensorpipe::sim sensorpipe::cli): tools/<name>/main.cpp, installed.
+function(sensorpipe_add_tool name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPENDS" ${ARGN})
+  if(NOT ARG_SOURCES)
+    set(ARG_SOURCES main.cpp)
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPENDS})
+  sensorpipe_target_defaults(${name})
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${PROJECT_BINARY_DIR}/bin")
+  install(TARGETS ${name} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  # Each tool ships its man page and completions; their presence is checked by tests/cli.
+  install(FILES "${PROJECT_SOURCE_DIR}/man/${name}.1" DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 OPTIONAL)
+  install(FILES "${PROJECT_SOURCE_DIR}/completions/bash/${name}"
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions OPTIONAL)
+  install(FILES "${PROJECT_SOURCE_DIR}/completions/zsh/_${name}"
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions OPTIONAL)
+  install(FILES "${PROJECT_SOURCE_DIR}/completions/fish/${name}.fish"
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d OPTIONAL)
+  set_property(GLOBAL APPEND PROPERTY SENSORPIPE_TOOLS ${name})
+endfunction()
+
+# sensorpipe_add_unit_test(core_time SOURCES time_test.cpp DEPENDS sensorpipe::core)
+function(sensorpipe_add_unit_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPENDS" ${ARGN})
+  add_executable(test_${name} ${ARG_SOURCES})
+  target_link_libraries(test_${name} PRIVATE Catch2::Catch2WithMain ${ARG_DEPENDS})
+  sensorpipe_target_defaults(test_${name})
+  catch_discover_tests(test_${name} TEST_PREFIX "unit.${name}." PROPERTIES LABELS unit)
+endfunction()
+
+# sensorpipe_add_script_test(NAME name SCRIPT file.sh [LABELS ...] [TIMEOUT s]):
+# runs a bash test script with the build's bin/ first on PATH and helpers in tests/lib.
+function(sensorpipe_add_script_test)
+  cmake_parse_arguments(ARG "" "NAME;SCRIPT;TIMEOUT" "LABELS" ${ARGN})
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 120)
+  endif()
+  add_test(NAME ${ARG_NAME} COMMAND bash "${CMAKE_CURRENT_SOURCE_DIR}/${ARG_SCRIPT}")
+  set_tests_properties(${ARG_NAME} PROPERTIES
+    LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
+    ENVIRONMENT "SP_BIN=${PROJECT_BINARY_DIR}/bin;SP_SRC=${PROJECT_SOURCE_DIR};SP_BUILD=${PROJECT_BINARY_DIR};PATH=${PROJECT_BINARY_DIR}/bin:$ENV{PATH}")
+endfunction()

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs what sensorpipe needs to build, run and test, and nothing twice.
+# The one list of Debian packages lives here. Idempotent and quick when all is present.
+# Usage: scripts/deps.sh [--bench]   (--bench adds the peers the benchmarks compare against)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Build: compiler, CMake, and the libraries (deps.md: libssl-dev is needed by Paho's CMake config).
+BUILD_PACKAGES=(g++ cmake make pkg-config libssl-dev libpaho-mqttpp-dev libpaho-mqtt-dev libwebsocketpp-dev
+  libboost-dev libcli11-dev nlohmann-json3-dev libfmt-dev catch2 libsqlite3-dev)
+# Run: the broker, and node/npm for the pinned dashboard assets (uPlot).
+RUN_PACKAGES=(mosquitto nodejs npm openssl)
+# Test: browser, fuzzing toolchain, shells for completion tests, CLI peers used in assertions.
+TEST_PACKAGES=(chromium clang libclang-rt-14-dev libfuzzer-14-dev sqlite3 mosquitto-clients curl zsh fish
+  bash-completion procps dpkg-dev lintian systemd file)
+# Bench: the peers we measure against.
+BENCH_PACKAGES=(sqlite-utils hyperfine)
+
+want=("${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}")
+case "${1:-}" in
+  --run) ;;
+  --bench) want+=("${TEST_PACKAGES[@]}" "${BENCH_PACKAGES[@]}") ;;
+  *) want+=("${TEST_PACKAGES[@]}") ;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+  case $p in  # node and npm may come from elsewhere (e.g. NodeSource); any working one will do
+    nodejs) command -v node >/dev/null && continue ;;
+    npm) command -v npm >/dev/null && continue ;;
+  esac
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "deps: installing ${missing[*]}" >&2
+  sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Pinned npm packages (package-lock.json): uPlot for the dashboard, ws and
+# playwright-core for tests. Reinstalled only when the lockfile changed.
+stamp=node_modules/.sensorpipe-lock
+if [[ ! -f $stamp ]] || ! cmp -s package-lock.json "$stamp"; then
+  echo "deps: npm ci" >&2
+  npm ci --no-audit --no-fund --loglevel=error >&2
+  cp package-lock.json "$stamp"
+fi
