@@ -21,6 +21,27 @@ void Sensor::sample(TimeMs t) {
   }
 }
 
+void Sensor::prepare_format() {
+  // Format a reading with a marker value and keep what surrounds ts and value.
+  Reading probe = reading;
+  probe.ts = 0;
+  probe.value = 0.0;
+  std::string text;
+  append_reading(text, probe);
+  const std::string ts_text = "\"" + format_rfc3339(0) + "\",\"value\":0";
+  const auto at = text.find(ts_text);
+  head_ = text.substr(0, at + 1);
+  tail_ = text.substr(at + ts_text.size());
+}
+
+void Sensor::append_fast(std::string& out, std::string_view ts_text) const {
+  out += head_;
+  out += ts_text;
+  out += "\",\"value\":";
+  append_value(out, reading.value);
+  out += tail_;
+}
+
 void Scenario::add(Sensor sensor) {
   if (!names_.insert(sensor.reading.sensor).second)
     throw UsageError("sensor '" + sensor.reading.sensor + "' is defined twice");
