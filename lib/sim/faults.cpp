@@ -85,7 +85,8 @@ void FaultInjector::process(std::size_t sensor, Reading& reading, std::vector<st
   scratch_.clear();
   append_reading(scratch_, reading);
   if (rng_.chance(rates_.out_of_order)) {
-    held_.push_back(Held{scratch_, 1 + rng_.below(5)});
+    // Up to two rounds of every sensor, so the reading often lands behind its own successor.
+    held_.push_back(Held{scratch_, 1 + rng_.below(2 * stuck_.size() + 1)});
     return;
   }
   emit(scratch_, out);
