@@ -87,6 +87,19 @@ TEST_CASE("random streams are fixed by seed and name") {
   }
 }
 
+TEST_CASE("normal draws have mean 0 and standard deviation 1") {
+  Rng r(9);
+  double sum = 0, squares = 0;
+  const int n = 200000;
+  for (int i = 0; i < n; ++i) {
+    const double x = r.normal();
+    sum += x;
+    squares += x * x;
+  }
+  CHECK(std::abs(sum / n) < 0.01);
+  CHECK(std::sqrt(squares / n) == Approx(1).epsilon(0.02));
+}
+
 TEST_CASE("an on/off process integrates its level and counts usage per day") {
   OnOffParams p;
   p.level = 1000;
@@ -296,6 +309,7 @@ TEST_CASE("prepared formatting is byte-identical to append_reading") {
   Scenario sc = house(9);
   Scenario more;
   for (const auto& kind : sensor_kinds()) add_generic_sensor(more, parse_sensor_spec("x\"y\\z/" + kind + ":" + kind + ":1s"), 1);
+  add_generic_sensor(more, parse_sensor_spec("long/" + std::string(600, 'n') + ":gauge:1s"), 1);
   for (Scenario* s : {&sc, &more}) {
     for (auto& sensor : s->sensors()) {
       sensor.prepare_format();
