@@ -10,6 +10,10 @@ constexpr double kTwoPi = 6.283185307179586;
 constexpr TimeMs kNever = std::numeric_limits<TimeMs>::max();
 constexpr TimeMs kDriftTau = 3 * kHourMs;
 
+// A random span in ms as an integer: at least 1 ms, at most about 300 years, so
+// extreme parameters cannot overflow the arithmetic on instants.
+TimeMs span_ms(double ms) { return static_cast<TimeMs>(std::clamp(ms, 1.0, 1e13)); }
+
 TimeMs floor_div(TimeMs a, TimeMs b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 TimeMs next_midnight(TimeMs t) { return (floor_div(t, kDayMs) + 1) * kDayMs; }
 // cos(2 pi turns) from a table with linear interpolation (error < 3e-7): the
@@ -44,7 +48,8 @@ DailyProfile flat_profile() {
 
 OnOff::OnOff(OnOffParams params, Rng rng, Mode mode) : params_(params), rng_(rng), mode_(mode) {
   max_weight_ = *std::max_element(params_.profile.begin(), params_.profile.end());
-  if (params_.on_max < params_.on_min) params_.on_max = params_.on_min;
+  params_.on_min = std::clamp<TimeMs>(params_.on_min, 1, 10000000000000);
+  params_.on_max = std::clamp<TimeMs>(params_.on_max, params_.on_min, 10000000000000);
 }
 
 TimeMs OnOff::next_start(TimeMs from) {
@@ -53,7 +58,7 @@ TimeMs OnOff::next_start(TimeMs from) {
   if (!(peak_per_ms > 0)) return kNever;
   TimeMs t = from;
   for (int i = 0; i < 100000; ++i) {
-    t += std::max<TimeMs>(1, static_cast<TimeMs>(rng_.exponential(1.0 / peak_per_ms)));
+    t += span_ms(rng_.exponential(1.0 / peak_per_ms));
     if (rng_.uniform() * max_weight_ < weight_at(params_.profile, t)) return t;
   }
   return kNever;
@@ -96,7 +101,7 @@ void OnOff::advance(TimeMs t) {
       } else {
         on_ = true;
         const double run = rng_.uniform(static_cast<double>(params_.on_min), static_cast<double>(params_.on_max));
-        next_toggle_ = end + std::max<TimeMs>(1, static_cast<TimeMs>(run));
+        next_toggle_ = end + span_ms(run);
       }
     }
   }
@@ -215,18 +220,18 @@ void Counter::sample(TimeMs t, Value& out) {
     const double mean_gap = 1000.0 / per_second_;
     if (!started_) {
       started_ = true;
-      next_event_ = t + static_cast<TimeMs>(rng_.exponential(mean_gap));
+      next_event_ = t + span_ms(rng_.exponential(mean_gap));
     }
     // Many events per sample: a normal approximation keeps the cost per sample flat.
     const double span = static_cast<double>(t - next_event_);
     if (span > 200 * mean_gap) {
       const double n = span / mean_gap;
       count_ += std::max(0.0, std::round(n + std::sqrt(n) * rng_.normal()));
-      next_event_ = t + static_cast<TimeMs>(rng_.exponential(mean_gap));
+      next_event_ = t + span_ms(rng_.exponential(mean_gap));
     }
     while (next_event_ <= t) {
       count_ += 1;
-      next_event_ += std::max<TimeMs>(1, static_cast<TimeMs>(rng_.exponential(mean_gap)));
+      next_event_ += span_ms(rng_.exponential(mean_gap));
     }
   }
   out = count_;
