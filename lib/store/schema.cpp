@@ -1,6 +1,7 @@
 // Schema creation, migrations and checked opening (see schema.h).
 #include "store/schema.h"
 
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <string>
@@ -75,6 +76,8 @@ void check_version(const sql::Db& db, std::int64_t app_id, std::int64_t version)
 }
 
 }  // namespace
+
+std::string sqlite_version() { return sqlite3_libversion(); }
 
 std::unique_ptr<sql::Db> open_for_writing(const std::string& path, int cache_mib, int busy_timeout_ms) {
   auto db = std::make_unique<sql::Db>(path, sql::Db::Mode::ReadWriteCreate);

@@ -21,6 +21,9 @@ namespace sensorpipe::store {
 inline constexpr int kSchemaVersion = 2;
 inline constexpr int kApplicationId = 0x53505031;  // "SPP1"
 
+// The SQLite library version in use, for --version.
+std::string sqlite_version();
+
 // Opens or creates `path` for writing: WAL, synchronous=NORMAL, migrations up to
 // kSchemaVersion applied in one transaction. `cache_mib` sizes SQLite's page cache.
 std::unique_ptr<sql::Db> open_for_writing(const std::string& path, int cache_mib, int busy_timeout_ms);
