@@ -41,12 +41,13 @@ CREATE TABLE rollup_hour(
   first_ts INTEGER NOT NULL, first, last_ts INTEGER NOT NULL, last,
   PRIMARY KEY(sensor_id, bucket)) WITHOUT ROWID;
 )sql",
-    // 1 -> 2: a short log of what was stored, so readers can follow new readings.
+    // 1 -> 2: a short log of what each commit stored, so readers can follow new readings:
+    // one row per commit and sensor, the ts values packed (store/ts_list.h).
     R"sql(
 CREATE TABLE changes(
   seq INTEGER PRIMARY KEY,
   sensor_id INTEGER NOT NULL,
-  ts INTEGER NOT NULL);
+  ts_list BLOB NOT NULL);
 )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion, "one migration per version");

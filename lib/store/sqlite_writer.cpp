@@ -20,6 +20,7 @@
 #include "store/rollup.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
+#include "store/ts_list.h"
 #include "store/writer.h"
 
 namespace sensorpipe::store {
@@ -101,7 +102,7 @@ class SqliteWriter final : public StoreWriter {
     insert_ = sql::Stmt(*db_, "INSERT OR IGNORE INTO readings(sensor_id,ts,value,extra) VALUES(?1,?2,?3,?4)");
     select_ = sql::Stmt(*db_, "SELECT value, extra FROM readings WHERE sensor_id=?1 AND ts=?2");
     update_ = sql::Stmt(*db_, "UPDATE readings SET value=?3, extra=?4 WHERE sensor_id=?1 AND ts=?2");
-    log_ = sql::Stmt(*db_, "INSERT INTO changes(sensor_id,ts) VALUES(?1,?2)");
+    log_ = sql::Stmt(*db_, "INSERT INTO changes(sensor_id,ts_list) VALUES(?1,?2)");
     raw_bucket_ = sql::Stmt(*db_, "SELECT ts, value FROM readings WHERE sensor_id=?1 AND ts>=?2 AND ts<?3 ORDER BY ts");
     minute_range_ = sql::Stmt(*db_,
                               "SELECT count,ncount,sum,min,max,first_ts,first,last_ts,last FROM rollup_minute "
@@ -358,6 +359,7 @@ class SqliteWriter final : public StoreWriter {
       if (dirty) b.dirty = true;
       else b.delta.add(e.ts, r.value);
     }
+    flush_log();
     // Minutes, then hours (minutes_ is ordered by sensor and time, so hours group up).
     std::size_t k = 0;
     while (k < minutes_.size()) {
@@ -398,10 +400,25 @@ class SqliteWriter final : public StoreWriter {
     }
   }
 
+  // Rows arrive sorted by (sensor, ts): collect one sensor's ts values, write them as one row.
   void log_change(std::int64_t sid, TimeMs ts) {
-    log_.bind(1, sid).bind(2, ts);
-    log_.run();
-    last_seq_ = sqlite3_last_insert_rowid(db_->handle());
+    if (sid != log_sid_) flush_log();
+    log_sid_ = sid;
+    log_list_.add(ts);
+  }
+
+  void flush_log() {
+    if (!log_list_.empty()) {
+      log_.reset();
+      log_.bind(1, log_sid_);
+      if (sqlite3_bind_blob(log_.handle(), 2, log_list_.bytes().data(), static_cast<int>(log_list_.bytes().size()),
+                            SQLITE_STATIC) != SQLITE_OK)
+        throw RuntimeError("changes: cannot bind the ts list");
+      log_.run();
+      last_seq_ = sqlite3_last_insert_rowid(db_->handle());
+      log_list_.clear();
+    }
+    log_sid_ = -1;
   }
 
   void recompute_minute(std::int64_t sid, TimeMs m) {
@@ -437,6 +454,8 @@ class SqliteWriter final : public StoreWriter {
   std::vector<Entry> entries_;
   std::vector<Bucket> minutes_;
   std::int64_t last_seq_ = 0, trimmed_seq_ = 0;
+  std::int64_t log_sid_ = -1;
+  TsListWriter log_list_;
   std::deque<std::pair<TimeMs, std::int64_t>> commit_seqs_;
   std::size_t retention_cursor_ = 0, sweep_visited_ = 0;
   TimeMs sweep_raw_cut_ = kMinTimeMs - 1, sweep_roll_cut_ = kMinTimeMs - 1;
