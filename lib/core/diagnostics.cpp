@@ -44,7 +44,7 @@ void Diagnostics::info(std::string_view message) {
 
 void Diagnostics::summary(std::string_view what) {
   const auto n = bad_.load();
-  if (n > 0) print(fmt::format("{} bad {} skipped", n, n == 1 ? std::string(what.substr(0, what.size() - 1)) : std::string(what)));
+  if (n > 0) print(fmt::format("bad {} skipped: {}", what, n));
 }
 
 }  // namespace sensorpipe
