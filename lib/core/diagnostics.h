@@ -30,7 +30,7 @@ class Diagnostics {
   void info(std::string_view message);     // "prog: message" (state changes, progress)
 
   std::uint64_t bad_count() const { return bad_; }
-  // "prog: bad lines skipped: 3" when any; call at the end of the program.
+  // "prog: 3 bad lines skipped" when any; call at the end of the program.
   // `what` names the items in the plural ("lines", "messages").
   void summary(std::string_view what = "lines");
 
