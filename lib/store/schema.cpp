@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <string>
 
@@ -80,24 +81,43 @@ void check_version(const sql::Db& db, std::int64_t app_id, std::int64_t version)
 
 std::string sqlite_version() { return sqlite3_libversion(); }
 
+namespace {
+// Switching to WAL needs a moment of exclusive access, and SQLite does not run the
+// busy handler for it: retry while another writer holds the file, up to the timeout.
+void enable_wal(sql::Db& db, int busy_timeout_ms) {
+  for (int waited = 0;; waited += 20) {
+    try {
+      db.exec("PRAGMA journal_mode=WAL");
+      return;
+    } catch (const RuntimeError& e) {
+      if (waited >= busy_timeout_ms) throw RuntimeError(std::string(e.what()) + " (is another program writing it?)");
+      ::usleep(20000);
+    }
+  }
+}
+}  // namespace
+
 std::unique_ptr<sql::Db> open_for_writing(const std::string& path, int cache_mib, int busy_timeout_ms) {
   auto db = std::make_unique<sql::Db>(path, sql::Db::Mode::ReadWriteCreate);
   db->exec("PRAGMA busy_timeout=" + std::to_string(busy_timeout_ms));
   std::int64_t app_id = 0, version = 0, objects = 0;
-  identify(*db, app_id, version, objects);
-  if (!(app_id == 0 && version == 0 && objects == 0)) check_version(*db, app_id, version);
-  try {
-    db->exec("PRAGMA journal_mode=WAL");
-  } catch (const RuntimeError& e) {
-    throw RuntimeError(std::string(e.what()) + " (is another program writing it?)");
+  {
+    // One snapshot: another writer may be creating the schema right now.
+    sql::Transaction snapshot(*db, "BEGIN");
+    identify(*db, app_id, version, objects);
+    snapshot.commit();
   }
+  // A file with tables but no id is another application's: never touch it (not even WAL).
+  if (!(app_id == 0 && version == 0 && objects == 0)) check_version(*db, app_id, version);
+  enable_wal(*db, busy_timeout_ms);
   db->exec("PRAGMA synchronous=NORMAL");
   db->exec("PRAGMA cache_size=-" + std::to_string(static_cast<long>(cache_mib) * 1024));
   db->exec("PRAGMA temp_store=MEMORY");
   if (version < kSchemaVersion) {
     sql::Transaction txn(*db, "BEGIN IMMEDIATE");
-    // Re-read under the write lock: another writer may have migrated meanwhile.
-    version = pragma_int(*db, "PRAGMA user_version");
+    // Re-read under the write lock: another writer may have created or migrated it meanwhile.
+    identify(*db, app_id, version, objects);
+    if (!(app_id == 0 && version == 0 && objects == 0)) check_version(*db, app_id, version);
     for (auto v = version; v < kSchemaVersion; ++v) db->exec(kMigrations[v]);
     db->exec("PRAGMA application_id=" + std::to_string(kApplicationId));
     db->exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
