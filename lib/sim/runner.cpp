@@ -92,7 +92,10 @@ class Loop {
           if (io_.progress) io_.progress(static_cast<double>(delta) / span, result_.lines);
         }
       } else {
-        if (offset >= duration_ns) break;
+        if (offset >= duration_ns) {  // the run lasts the whole duration, like mosquitto_sub -W
+          wait(duration_ns);
+          break;
+        }
         if (!wait(offset)) break;
       }
       const TimeMs ts = ts_origin + delta;

@@ -44,3 +44,10 @@ run sensor-sim --prefix home --list
 assert_contains "$out" '"sensor":"home/led/brightness","kind":"brightness","unit":"%","period_ms":1000,"target":"home/led/set"' "--list LED"
 assert_contains "$out" '"target":"home/heater/set"' "--list relay"
 pass "--list names the actuator targets"
+
+# A half-written command line on a stdin that stays open must not stall live output.
+{ printf '{"target":"home/led/set"'; sleep 3; } |
+  sensor-sim --prefix home --actuators --rate 20 --duration 1s >"$T/out" 2>"$T/err" || fail "exit status $?"
+assert_eq 800 "$(wc -l <"$T/out")" "readings while stdin holds half a line (20/s x 40 sensors x 1 s)"
+assert_eq "" "$(cat "$T/err")" "no diagnostic for a line still being written"
+pass "an idle or half-written stdin does not stall live output"

@@ -28,8 +28,15 @@ echo '{"sensors":[{"name":"x","kind":"gauge","periode":"1s"}]}' >"$T/typo.json"
 bad "has no parameter 'periode'" --config "$T/typo.json"
 echo '{"sensors":[' >"$T/broken.json"
 bad "not valid JSON" --config "$T/broken.json"
+bad "cannot both read stdin" --config - --actuators
 pass "usage errors exit 2"
 run sensor-sim --config "$T/missing.json"
 assert_eq 1 "$status" "missing config file"
 assert_contains "$err" "sensor-sim: error: cannot read $T/missing.json" "missing config message"
 pass "unreadable config exits 1"
+
+run bash -c 'echo "[{\"name\":\"lab/v\",\"kind\":\"gauge\",\"unit\":\"V\"}]" | sensor-sim --config - -n 2'
+assert_eq 0 "$status" "--config - exit status"
+assert_contains "$out" '"sensor":"lab/v"' "--config - reads stdin"
+assert_contains "$out" '"unit":"V"' "--config - unit"
+pass "--config - reads the config from stdin"

@@ -46,6 +46,11 @@ struct Options {
 };
 
 std::string read_file(const std::string& path) {
+  if (path == "-") {
+    std::ostringstream text;
+    text << std::cin.rdbuf();
+    return text.str();
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw RuntimeError("cannot read " + path + ": " + std::strerror(errno));
   std::ostringstream text;
@@ -105,7 +110,7 @@ int main(int argc, char** argv) {
   app.add_option("--prefix", o.prefix, "House id; {n} is the house number (default house{n})")->type_name("ID");
   app.add_option("--sensor", o.sensors, "Add a sensor NAME:KIND[:PERIOD[:key=value,...]] (repeatable)")
       ->type_name("SPEC");
-  app.add_option("--config", o.config, "Add the sensors of a JSON config file")->type_name("FILE");
+  app.add_option("--config", o.config, "Add the sensors of a JSON config file (- for stdin)")->type_name("FILE");
   auto* interval = cli::add_duration_option(app, "--interval", o.interval,
                                             "Period of sensors without their own (default 1s)");
   app.add_option("--rate", o.rate, "Readings per second of sensors without their own period")
@@ -132,6 +137,7 @@ int main(int argc, char** argv) {
   if (auto status = tool.parse(argc, argv)) return *status;
 
   return tool.run([&] {
+    if (o.config == "-" && o.actuators) throw UsageError("--config - and --actuators cannot both read stdin");
     if (to->count() && o.from.empty()) throw UsageError("--to needs --from (back-fill)");
     if (to->count() && o.bounded.duration) throw UsageError("--to and --duration both end a back-fill: use one");
     const std::uint64_t seed = o.seed ? *o.seed : std::random_device{}() * 0x100000001ULL ^ std::random_device{}();
