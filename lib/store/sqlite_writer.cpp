@@ -218,13 +218,23 @@ class SqliteWriter final : public StoreWriter {
     TimeMs bound = cutoff;
     bool more = false;
     if (probe.step()) {
-      bound = probe.column_int(0);
-      more = true;
+      // Cut at a whole hour even mid-way, so no bucket is ever half deleted (readers count
+      // raw rows from the hour roll-ups); an hour with more rows than a chunk goes at once.
+      bound = floor_to(probe.column_int(0), kHourMs);
+      if (t == 0 && bound <= oldest(sid)) bound += kHourMs;
+      bound = std::min(bound, cutoff);
+      more = bound < cutoff;
     }
     probe.reset();
     delete_[t].reset();
     delete_[t].bind(1, sid).bind(2, bound).run();
     return more;
+  }
+
+  TimeMs oldest(std::int64_t sid) {
+    sql::Stmt s(*db_, "SELECT ts FROM readings WHERE sensor_id=?1 ORDER BY ts LIMIT 1");
+    s.bind(1, sid);
+    return s.step() ? s.column_int(0) : kMaxTimeMs;
   }
 
   SensorState& sensor_for(const std::string& name, std::size_t& index) {
