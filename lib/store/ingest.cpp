@@ -20,18 +20,39 @@ int ms_until(Clock::time_point t) {
 Ingest::Ingest(StoreWriter& writer, LineWriter* out, Diagnostics& diag, const IngestOptions& opt)
     : writer_(writer), out_(out), diag_(diag), opt_(opt) {}
 
-void Ingest::commit() {
-  if (writer_.pending() > 0) {
-    totals_.stored.add(writer_.commit());
-    ++totals_.commits;
-  }
-  if (out_) {
-    if (!held_.empty()) {
-      out_->buffer() += held_;
-      held_.clear();
+bool Ingest::in_flight_done() const {
+  return in_flight_ && in_flight_->done.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+}
+
+void Ingest::settle() {
+  if (in_flight_) {
+    // The worker reads in_flight_->batch in place: wait before touching it.
+    WriteStats st;
+    try {
+      st = in_flight_->done.get();  // rethrows the worker's failure here
+    } catch (...) {
+      in_flight_.reset();
+      throw;
     }
-    out_->flush();
+    std::string held = std::move(in_flight_->held);
+    in_flight_.reset();
+    totals_.stored.add(st);
+    ++totals_.commits;
+    if (out_ && !held.empty()) out_->buffer() += held;
   }
+  if (out_) out_->flush();
+}
+
+void Ingest::start_commit() {
+  settle();
+  if (batch_.empty()) return;
+  in_flight_.emplace();
+  in_flight_->batch.swap(batch_);
+  in_flight_->held.swap(held_);
+  batch_.reserve(std::min<std::size_t>(opt_.batch_rows, 1 << 16));
+  StoreWriter* w = &writer_;
+  const std::vector<Reading>* b = &in_flight_->batch;
+  in_flight_->done = std::async(std::launch::async, [w, b] { return w->write(*b); });
 }
 
 bool Ingest::run(int fd) {
@@ -45,14 +66,17 @@ bool Ingest::run(int fd) {
   auto next_maintain = Clock::now();
   for (;;) {
     const auto now = Clock::now();
-    if (writer_.pending() > 0 && now >= deadline) commit();
+    if (!batch_.empty() && now >= deadline) start_commit();
+    if (in_flight_done()) settle();
     if (now >= next_maintain) {
+      settle();  // one user of the connection at a time
       writer_.maintain(now_ms());
       next_maintain = Clock::now() + maintain_every;
     }
     int timeout = ms_until(next_maintain);
-    if (writer_.pending() > 0) timeout = std::min(timeout, ms_until(deadline));
-    else if (out_ && out_->buffer().size() > 0) out_->flush();  // idle: nothing may linger
+    if (!batch_.empty()) timeout = std::min(timeout, ms_until(deadline));
+    if (in_flight_) timeout = std::min(timeout, 5);  // pass its held lines on soon after it is done
+    if (batch_.empty() && !in_flight_ && out_ && !out_->buffer().empty()) out_->flush();  // idle: nothing lingers
     const auto status = reader.next(timeout);
     const std::uint64_t n = line_base_ + reader.line_number();
     switch (status) {
@@ -63,7 +87,8 @@ bool Ingest::run(int fd) {
           try {
             diag_.bad_line(n, error);
           } catch (const StrictInputError&) {
-            commit();  // what came before the bad line is kept
+            start_commit();  // what came before the bad line is kept
+            settle();
             throw;
           }
           break;
@@ -75,25 +100,28 @@ bool Ingest::run(int fd) {
           if (opt_.pass_after_commit) dest += '\n';
           else out_->end_line();
         }
-        if (writer_.pending() == 0) deadline = Clock::now() + interval;
-        writer_.add(std::move(r));
+        if (batch_.empty()) deadline = Clock::now() + interval;
+        batch_.push_back(std::move(r));
         r = Reading{};
-        if (writer_.pending() >= opt_.batch_rows) commit();
+        if (batch_.size() >= opt_.batch_rows) start_commit();
         break;
       }
       case LineReader::Status::TooLong:
         try {
           diag_.bad_line(n, "line longer than " + std::to_string(reader.max_line_bytes()) + " bytes");
         } catch (const StrictInputError&) {
-          commit();
+          start_commit();
+          settle();
           throw;
         }
         break;
       case LineReader::Status::Timeout:
+        if (in_flight_done()) settle();
         break;
       case LineReader::Status::Stopped:
         line_base_ = n;
-        commit();
+        start_commit();
+        settle();
         return false;
       case LineReader::Status::Eof:
         line_base_ = n;
@@ -103,7 +131,8 @@ bool Ingest::run(int fd) {
 }
 
 void Ingest::finish() {
-  commit();
+  start_commit();
+  settle();
   // Finish the retention work a short run started (bounded: a huge backlog goes on next time).
   const auto until = Clock::now() + std::chrono::seconds(2);
   while (writer_.maintain(now_ms()) && Clock::now() < until) {

@@ -165,28 +165,36 @@ class SqliteReader final : public HistoryReader {
   std::vector<SensorInfo> list_sensors(const std::vector<std::string>& patterns) override {
     sql::Transaction txn(*db_);
     std::vector<SensorInfo> out;
-    sql::Stmt stats(*db_, "SELECT count(*), min(ts), max(ts) FROM readings WHERE sensor_id=?1");
-    sql::Stmt last(*db_, "SELECT value FROM readings WHERE sensor_id=?1 ORDER BY ts DESC LIMIT 1");
+    // Counting raw rows would scan them all; the hour roll-ups hold the same counts (raw
+    // rows are only ever deleted in whole hours, and roll-ups outlive them).
+    sql::Stmt first(*db_, "SELECT ts FROM readings WHERE sensor_id=?1 ORDER BY ts LIMIT 1");
+    sql::Stmt last(*db_, "SELECT ts, value FROM readings WHERE sensor_id=?1 ORDER BY ts DESC LIMIT 1");
+    sql::Stmt count(*db_, "SELECT coalesce(sum(count), 0) FROM rollup_hour WHERE sensor_id=?1 AND bucket>=?2");
     for (const auto& s : matching(patterns)) {
       SensorInfo info;
       info.name = s.name;
       info.unit = s.unit;
       info.kind = s.kind;
-      stats.reset();
-      stats.bind(1, s.id);
-      if (stats.step() && stats.column_int(0) > 0) {
-        info.count = static_cast<std::uint64_t>(stats.column_int(0));
-        info.first_ts = stats.column_int(1);
-        info.last_ts = stats.column_int(2);
+      first.reset();
+      first.bind(1, s.id);
+      if (first.step()) {
+        info.first_ts = first.column_int(0);
         last.reset();
         last.bind(1, s.id);
-        if (last.step()) info.last_value = sql::column_value(last, 0);
+        if (last.step()) {
+          info.last_ts = last.column_int(0);
+          info.last_value = sql::column_value(last, 1);
+        }
+        count.reset();
+        count.bind(1, s.id).bind(2, floor_to(info.first_ts, kHourMs));
+        if (count.step()) info.count = static_cast<std::uint64_t>(count.column_int(0));
       } else {
         info.first_ts = s.first_seen.value_or(0);
         info.last_ts = s.last_seen.value_or(0);
       }
-      stats.reset();
+      first.reset();
       last.reset();
+      count.reset();
       out.push_back(std::move(info));
     }
     txn.commit();

@@ -30,6 +30,7 @@ namespace {
 constexpr TimeMs kChangeLogKeepMs = 60'000;  // followers poll about once a second
 constexpr std::int64_t kDeleteChunk = 5000;  // rows per retention DELETE
 constexpr auto kMaintainBudget = std::chrono::milliseconds(20);
+constexpr std::size_t kMultiRows = 64;  // rows per multi-row INSERT (4 parameters each)
 
 const char* kMergeSql = R"sql(
 INSERT INTO {T}(sensor_id,bucket,count,ncount,sum,min,max,first_ts,first,last_ts,last)
@@ -100,6 +101,10 @@ class SqliteWriter final : public StoreWriter {
   SqliteWriter(const std::string& path, const WriterOptions& opt) : opt_(opt) {
     db_ = open_for_writing(path, opt.cache_mib, opt.busy_timeout_ms);
     insert_ = sql::Stmt(*db_, "INSERT OR IGNORE INTO readings(sensor_id,ts,value,extra) VALUES(?1,?2,?3,?4)");
+    std::string multi = "INSERT INTO readings(sensor_id,ts,value,extra) VALUES(?,?,?,?)";
+    for (std::size_t i = 1; i < kMultiRows; ++i) multi += ",(?,?,?,?)";
+    multi_insert_ = sql::Stmt(*db_, multi);
+    max_ts_ = sql::Stmt(*db_, "SELECT max(ts) FROM readings WHERE sensor_id=?1");
     select_ = sql::Stmt(*db_, "SELECT value, extra FROM readings WHERE sensor_id=?1 AND ts=?2");
     update_ = sql::Stmt(*db_, "UPDATE readings SET value=?3, extra=?4 WHERE sensor_id=?1 AND ts=?2");
     log_ = sql::Stmt(*db_, "INSERT INTO changes(sensor_id,ts_list) VALUES(?1,?2)");
@@ -129,12 +134,10 @@ class SqliteWriter final : public StoreWriter {
     if (seq.step()) last_seq_ = seq.column_int(0);
   }
 
-  void add(Reading&& r) override { batch_.push_back(std::move(r)); }
-  std::size_t pending() const override { return batch_.size(); }
-
-  WriteStats commit() override {
+  WriteStats write(const std::vector<Reading>& batch) override {
     WriteStats st;
-    if (batch_.empty()) return st;
+    if (batch.empty()) return st;
+    batch_ = &batch;
     const TimeMs raw_cutoff = opt_.retain ? floor_to(now_ms() - *opt_.retain, kHourMs) : kMinTimeMs;
     sql::Transaction txn(*db_, "BEGIN IMMEDIATE");
     try {
@@ -143,10 +146,10 @@ class SqliteWriter final : public StoreWriter {
     } catch (...) {
       // The dictionary cache may name rows the rollback removed: reload it on next use.
       reload_sensors_ = true;
-      batch_.clear();
+      batch_ = nullptr;
       throw;
     }
-    batch_.clear();
+    batch_ = nullptr;
     commit_seqs_.emplace_back(now_ms(), last_seq_);
     return st;
   }
@@ -215,13 +218,23 @@ class SqliteWriter final : public StoreWriter {
     TimeMs bound = cutoff;
     bool more = false;
     if (probe.step()) {
-      bound = probe.column_int(0);
-      more = true;
+      // Cut at a whole hour even mid-way, so no bucket is ever half deleted (readers count
+      // raw rows from the hour roll-ups); an hour with more rows than a chunk goes at once.
+      bound = floor_to(probe.column_int(0), kHourMs);
+      if (t == 0 && bound <= oldest(sid)) bound += kHourMs;
+      bound = std::min(bound, cutoff);
+      more = bound < cutoff;
     }
     probe.reset();
     delete_[t].reset();
     delete_[t].bind(1, sid).bind(2, bound).run();
     return more;
+  }
+
+  TimeMs oldest(std::int64_t sid) {
+    sql::Stmt s(*db_, "SELECT ts FROM readings WHERE sensor_id=?1 ORDER BY ts LIMIT 1");
+    s.bind(1, sid);
+    return s.step() ? s.column_int(0) : kMaxTimeMs;
   }
 
   SensorState& sensor_for(const std::string& name, std::size_t& index) {
@@ -268,12 +281,12 @@ class SqliteWriter final : public StoreWriter {
   void write_batch(TimeMs raw_cutoff, WriteStats& st) {
     if (reload_sensors_) reload_sensors();
     entries_.clear();
-    entries_.reserve(batch_.size());
+    entries_.reserve(batch_->size());
     // Dictionary first, in input order, so unit/kind end as the latest seen.
     std::size_t last_index = static_cast<std::size_t>(-1);
     const std::string* last_name = nullptr;
-    for (std::size_t i = 0; i < batch_.size(); ++i) {
-      auto& r = batch_[i];
+    for (std::size_t i = 0; i < batch_->size(); ++i) {
+      auto& r = (*batch_)[i];
       std::size_t index;
       if (last_name && *last_name == r.sensor) {
         index = last_index;
@@ -301,12 +314,15 @@ class SqliteWriter final : public StoreWriter {
       return a.idx < b.idx;
     });
     minutes_.clear();
+    fast_.clear();
+    std::int64_t max_sid = -1;
+    TimeMs stored_max = kMinTimeMs;
     for (std::size_t k = 0; k < entries_.size(); ++k) {
       const Entry& e = entries_[k];
-      const Reading& r = batch_[e.idx];
+      const Reading& r = (*batch_)[e.idx];
       if (k + 1 < entries_.size() && entries_[k + 1].sid == e.sid && entries_[k + 1].ts == e.ts) {
         // A later line of this batch has the same key: it wins.
-        const Reading& next = batch_[entries_[k + 1].idx];
+        const Reading& next = (*batch_)[entries_[k + 1].idx];
         if (next.value == r.value && next.extra == r.extra) ++st.duplicates;
         else ++st.replaced;
         continue;
@@ -319,13 +335,21 @@ class SqliteWriter final : public StoreWriter {
       if (!s.first_seen || e.ts < *s.first_seen) s.first_seen = e.ts, s.dirty = true;
       if (!s.last_seen || e.ts > *s.last_seen) s.last_seen = e.ts, s.dirty = true;
 
-      insert_.bind(1, e.sid).bind(2, e.ts);
-      sql::bind_value(insert_, 3, r.value);
-      if (r.extra.empty()) insert_.bind_null(4);
-      else insert_.bind(4, std::string_view(r.extra));
-      insert_.run();
+      if (e.sid != max_sid) {
+        max_sid = e.sid;
+        max_ts_.reset();
+        max_ts_.bind(1, e.sid);
+        stored_max = max_ts_.step() && !max_ts_.column_null(0) ? max_ts_.column_int(0) : kMinTimeMs - 1;
+        max_ts_.reset();
+      }
       bool dirty = false;
-      if (db_->changes() == 1) {
+      if (e.ts > stored_max) {
+        // Newer than anything stored for the sensor (live data, back-fill): certainly a new
+        // row, so it can go in a multi-row INSERT without a conflict check.
+        fast_.push_back(k);
+        if (fast_.size() == kMultiRows) flush_fast();
+        ++st.inserted;
+      } else if (insert_one(e.sid, e.ts, r)) {
         ++st.inserted;
       } else {
         select_.bind(1, e.sid).bind(2, e.ts);
@@ -359,6 +383,7 @@ class SqliteWriter final : public StoreWriter {
       if (dirty) b.dirty = true;
       else b.delta.add(e.ts, r.value);
     }
+    flush_fast();
     flush_log();
     // Minutes, then hours (minutes_ is ordered by sensor and time, so hours group up).
     std::size_t k = 0;
@@ -401,6 +426,40 @@ class SqliteWriter final : public StoreWriter {
   }
 
   // Rows arrive sorted by (sensor, ts): collect one sensor's ts values, write them as one row.
+  // Plain single-row insert; false when the key was taken.
+  bool insert_one(std::int64_t sid, TimeMs ts, const Reading& r) {
+    insert_.bind(1, sid).bind(2, ts);
+    sql::bind_value(insert_, 3, r.value);
+    if (r.extra.empty()) insert_.bind_null(4);
+    else insert_.bind(4, std::string_view(r.extra));
+    insert_.run();
+    return db_->changes() == 1;
+  }
+
+  void flush_fast() {
+    if (fast_.empty()) return;
+    if (fast_.size() == kMultiRows) {
+      int p = 1;
+      multi_insert_.reset();
+      for (auto k : fast_) {
+        const Entry& e = entries_[k];
+        const Reading& r = (*batch_)[e.idx];
+        multi_insert_.bind(p, e.sid).bind(p + 1, e.ts);
+        sql::bind_value(multi_insert_, p + 2, r.value);
+        if (r.extra.empty()) multi_insert_.bind_null(p + 3);
+        else multi_insert_.bind(p + 3, std::string_view(r.extra));
+        p += 4;
+      }
+      multi_insert_.run();
+    } else {
+      for (auto k : fast_) {
+        const Entry& e = entries_[k];
+        if (!insert_one(e.sid, e.ts, (*batch_)[e.idx])) throw RuntimeError("readings: a new row's key was taken");
+      }
+    }
+    fast_.clear();
+  }
+
   void log_change(std::int64_t sid, TimeMs ts) {
     if (sid != log_sid_) flush_log();
     log_sid_ = sid;
@@ -445,12 +504,14 @@ class SqliteWriter final : public StoreWriter {
 
   WriterOptions opt_;
   std::unique_ptr<sql::Db> db_;
+  sql::Stmt multi_insert_, max_ts_;
+  std::vector<std::size_t> fast_;  // entries_ indexes waiting for a multi-row INSERT
   sql::Stmt insert_, select_, update_, log_, raw_bucket_, minute_range_, merge_minute_, merge_hour_, replace_minute_,
       replace_hour_, new_sensor_, update_sensor_;
   std::unordered_map<std::string, std::size_t> by_name_;
   std::vector<SensorState> sensors_;
   bool reload_sensors_ = false;
-  std::vector<Reading> batch_;
+  const std::vector<Reading>* batch_ = nullptr;  // during write()
   std::vector<Entry> entries_;
   std::vector<Bucket> minutes_;
   std::int64_t last_seq_ = 0, trimmed_seq_ = 0;

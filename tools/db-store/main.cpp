@@ -118,9 +118,14 @@ int main(int argc, char** argv) {
     store::Ingest ingest(*writer, out ? &*out : nullptr, tool.diag(), iopt);
 
     bool go_on = true;
-    cli::for_each_input(o.input.files, [&](int fd, const std::string&) {
-      if (go_on) go_on = ingest.run(fd);
-    });
+    try {
+      cli::for_each_input(o.input.files, [&](int fd, const std::string&) {
+        if (go_on) go_on = ingest.run(fd);
+      });
+    } catch (const OutputClosed&) {
+      // The consumer went away: keep what was read (a quiet exit 0, as for every tool).
+      ingest.drop_output();
+    }
     ingest.finish();
     tool.diag().summary();
     if (o.verbose) {
