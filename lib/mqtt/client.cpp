@@ -21,13 +21,26 @@ using namespace std::chrono_literals;
 
 struct Client::Paho {
   std::unique_ptr<::mqtt::async_client> client;
+  std::vector<::mqtt::const_message_ptr> retry;  // failed deliveries to send again (under Client::mutex_)
 };
 
 class Client::Listener : public ::mqtt::iaction_listener {
  public:
   explicit Listener(Client& c) : c_(c) {}
   void on_success(const ::mqtt::token&) override { done(c_.delivered_); }
-  void on_failure(const ::mqtt::token&) override { done(c_.failed_); }
+  // A message whose delivery failed (the connection dropped with it in flight, and a
+  // clean session made Paho forget it) is queued again rather than lost.
+  void on_failure(const ::mqtt::token& tok) override {
+    const auto* dt = dynamic_cast<const ::mqtt::delivery_token*>(&tok);
+    if (dt && dt->get_message()) {
+      std::lock_guard<std::mutex> lock(c_.mutex_);
+      c_.paho_->retry.push_back(dt->get_message());
+      c_.has_retries_ = true;
+      c_.cv_.notify_all();
+      return;
+    }
+    done(c_.failed_);
+  }
 
  private:
   void done(std::atomic<std::uint64_t>& counter) {
@@ -337,9 +350,32 @@ bool Client::wait_connected(std::int64_t timeout_ms) {
   return connected_;
 }
 
+bool Client::resend_failed() {
+  std::vector<::mqtt::const_message_ptr> again;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& retry = paho_->retry;
+    if (retry.empty() || !connected_) return retry.empty();
+    again.swap(retry);
+    has_retries_ = false;
+  }
+  std::size_t i = 0;
+  try {
+    for (; i < again.size(); ++i) paho_->client->publish(again[i], nullptr, *listener_);
+  } catch (const ::mqtt::exception&) {
+    // Queue full or disconnected again: keep the rest for the next round.
+    std::lock_guard<std::mutex> lock(mutex_);
+    paho_->retry.insert(paho_->retry.begin(), again.begin() + static_cast<std::ptrdiff_t>(i), again.end());
+    has_retries_ = true;
+    return false;
+  }
+  return true;
+}
+
 bool Client::publish(std::string_view topic, std::string_view payload, int qos, bool retain,
                      const std::function<void()>& on_full) {
   bool reported = false;
+  if (has_retries_.load(std::memory_order_relaxed)) resend_failed();
   while (true) {
     try {
       paho_->client->publish(std::string(topic), payload.data(), payload.size(), qos, retain, nullptr, *listener_);
@@ -374,6 +410,7 @@ std::uint64_t Client::pending() const {
 std::uint64_t Client::drain(std::int64_t timeout_ms, bool interruptible) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (true) {
+    resend_failed();
     const auto left = pending();
     if (left == 0) return 0;
     if (interruptible && stop_requested()) return left;

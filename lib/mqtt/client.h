@@ -100,6 +100,7 @@ class Client {
   bool try_connect(std::string& failure, bool& fatal);
   void subscribe_all();
   void log(const std::string& s);
+  bool resend_failed();  // publishes retry_ again; false when some remain
 
   ClientOptions options_;
   Logger log_;
@@ -122,7 +123,8 @@ class Client {
   std::atomic<std::uint64_t> published_{0};
   std::atomic<std::uint64_t> delivered_{0};
   std::atomic<std::uint64_t> failed_{0};
-  std::atomic<int> waiters_{0};  // threads waiting for deliveries (so the listener knows to notify)
+  std::atomic<int> waiters_{0};
+  std::atomic<bool> has_retries_{false};  // Paho::retry is not empty  // threads waiting for deliveries (so the listener knows to notify)
 };
 
 // "Paho MQTT C++ 1.2.0", "Paho MQTT C 1.3.12" for --version.

@@ -119,8 +119,12 @@ int main(int argc, char** argv) {
           stopped = true;
           return;
         }
+        auto bad = [&](const std::string& reason) {
+          if (name == "-") diag.bad_line(reader.line_number(), reason);
+          else diag.bad_input(fmt::format("{}: line {}", name, reader.line_number()), reason);
+        };
         if (st == LineReader::Status::TooLong) {
-          diag.bad_line(reader.line_number(), fmt::format("line longer than {} bytes", o.input.max_line_bytes));
+          bad(fmt::format("line longer than {} bytes", o.input.max_line_bytes));
           continue;
         }
         if (st != LineReader::Status::Line) continue;
@@ -129,7 +133,7 @@ int main(int argc, char** argv) {
         std::string_view body = text;
         if (parse_lines) {
           if (!json::scan_object(text, members, error) || !topic_template.fill(members, topic, error)) {
-            diag.bad_line(reader.line_number(), name == "-" ? error : name + ": " + error);
+            bad(error);
             continue;
           }
           if (mode != PayloadMode::Line) {
@@ -137,7 +141,7 @@ int main(int argc, char** argv) {
             for (const auto& mem : members)
               if (mem.key == payload_field) m = &mem;
             if (!m) {
-              diag.bad_line(reader.line_number(), fmt::format("no \"{}\" field for --payload", payload_field));
+              bad(fmt::format("no \"{}\" field for --payload", payload_field));
               continue;
             }
             payload = m->type == json::Type::String ? json::unescape_string(m->raw) : std::string(m->raw);
