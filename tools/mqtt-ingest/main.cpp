@@ -47,9 +47,8 @@ int main(int argc, char** argv) {
   cli::Tool tool("mqtt-ingest", "Subscribe to MQTT topics and write each message as a JSON Lines reading", versions());
   Options o;
   auto& app = tool.app();
-  app.add_option("-t,--topic", o.topics, "Subscribe to TOPIC (repeatable; + and # wildcards)")
-      ->type_name("TOPIC")
-      ->required();
+  app.add_option("-t,--topic", o.topics, "Subscribe to TOPIC (required, repeatable; + and # wildcards)")
+      ->type_name("TOPIC");
   cli::add_mqtt_options(app, o.mqtt);
   app.add_flag("--persistent", o.persistent,
                "Keep the session on the broker while we are away (needs --client-id; QoS 1/2 messages wait for us)");
@@ -68,6 +67,8 @@ int main(int argc, char** argv) {
   if (auto status = tool.parse(argc, argv)) return *status;
 
   return tool.run([&] {
+    // Checked here rather than by CLI11 so that --completion works without it.
+    if (o.topics.empty()) throw UsageError("-t/--topic is required");
     cli::finish_mqtt_options(o.mqtt);
     auto& diag = tool.diag();
     if (o.persistent && o.mqtt.conn.client_id.empty())

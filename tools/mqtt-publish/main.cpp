@@ -42,9 +42,8 @@ int main(int argc, char** argv) {
   cli::Tool tool("mqtt-publish", "Publish JSON lines to MQTT topics made from their fields", versions());
   Options o;
   auto& app = tool.app();
-  app.add_option("--topic", o.topic, "Topic TEMPLATE; {field} is replaced by the line's field, e.g. 'home/{sensor}'")
-      ->type_name("TEMPLATE")
-      ->required();
+  app.add_option("--topic", o.topic, "Topic TEMPLATE (required); {field} is replaced by the line's field, e.g. 'home/{sensor}'")
+      ->type_name("TEMPLATE");
   app.add_option("--payload", o.payload, "What to send: line (default, the whole line), value, or field:NAME")
       ->type_name("line|value|field:NAME");
   app.add_flag("-r,--retain", o.retain, "Ask the broker to retain each message (the latest per topic)");
@@ -60,6 +59,8 @@ int main(int argc, char** argv) {
   if (auto status = tool.parse(argc, argv)) return *status;
 
   return tool.run([&] {
+    // Checked here rather than by CLI11 so that --completion works without it.
+    if (o.topic.empty()) throw UsageError("--topic is required");
     cli::finish_mqtt_options(o.mqtt);
     auto& diag = tool.diag();
     diag.set_strict(o.input.strict);
