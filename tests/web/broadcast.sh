@@ -3,7 +3,7 @@
 source "$SP_SRC/tests/lib/common.sh"
 source "$SP_SRC/tests/web/web.sh"
 start_ws_serve
-wsc "$WS_URL" --clients 25 --expect 500 --ready "$T/ready" >"$T/clients.out" &
+"$WSC" "$WS_URL" --clients 25 --expect 500 --ready "$T/ready" >"$T/clients.out" &
 clients=$!
 timeout 30 curl -sN "$HTTP_URL/events" >"$T/sse.out" &
 sse=$!

@@ -3,7 +3,7 @@
 source "$SP_SRC/tests/lib/common.sh"
 source "$SP_SRC/tests/web/web.sh"
 start_ws_serve --allow-target 'home/+/set' --allow-target 'lab/#'
-wsc "$WS_URL" --print --timeout 3 \
+"$WSC" "$WS_URL" --print --timeout 3 \
   --send '{"target":"home/led/set","value":0.9}' \
   --send '{"target":"lab/relay","value":true,"note":"from a test","ts":"1999-01-01T00:00:00Z","client":"forged"}' \
   --send 'not json' \

@@ -29,15 +29,15 @@ assert_eq 200 "$(code "$HTTP_URL/api/sensors?token=s3cret-token")" "token parame
 assert_contains "$(cat "$WS_ERR")" "refused /api/sensors from 127.0.0.1" "refusal logged on stderr"
 assert_contains "$(cat "$WS_ERR")" "missing or wrong token (401)" "refusal reason logged"
 
-run wsc "$WS_URL" --timeout 3
+run "$WSC" "$WS_URL" --timeout 3
 assert_eq "refused 401" "$out" "WebSocket without a token"
-run wsc "$WS_URL?token=s3cret-token" --origin https://evil.example --timeout 3
+run "$WSC" "$WS_URL?token=s3cret-token" --origin https://evil.example --timeout 3
 assert_eq "refused 403" "$out" "WebSocket from a foreign origin"
 assert_contains "$(cat "$WS_ERR")" "origin https://evil.example is not allowed (403)" "origin refusal logged"
 assert_eq 403 "$(code --max-time 2 -H 'Origin: https://evil.example' "$HTTP_URL/events?token=s3cret-token")" "SSE from a foreign origin"
-run wsc "$WS_URL?token=s3cret-token" --origin https://dash.example --print --timeout 1
+run "$WSC" "$WS_URL?token=s3cret-token" --origin https://dash.example --print --timeout 1
 assert_contains "$out" '"hello"' "WebSocket from an allowed origin"
-run wsc "$WS_URL" --header "Authorization: Bearer s3cret-token" --origin "http://127.0.0.1:$WS_PORT" --print --timeout 1
+run "$WSC" "$WS_URL" --header "Authorization: Bearer s3cret-token" --origin "http://127.0.0.1:$WS_PORT" --print --timeout 1
 assert_contains "$out" '"hello"' "WebSocket from the page's own origin with a bearer header"
 
 # Traversal: every attempt is a plain 404, and nothing outside the root leaks.
@@ -52,10 +52,10 @@ assert_not_contains "$(printf 'GET /../../../../etc/passwd HTTP/1.1\r\nHost: x\r
   const s=require("net").connect(+process.argv[1],"127.0.0.1");process.stdin.pipe(s);s.pipe(process.stdout)' "$WS_PORT")" "root:" "raw request for /etc/passwd"
 
 # --max-clients 3: the fourth connection is refused with 503.
-wsc "$WS_URL?token=s3cret-token" --clients 3 --ready "$T/ready" --timeout 6 >/dev/null &
+"$WSC" "$WS_URL?token=s3cret-token" --clients 3 --ready "$T/ready" --timeout 6 >/dev/null &
 holders=$!
 for _ in $(seq 50); do [[ -f $T/ready ]] && break; sleep 0.1; done
-run wsc "$WS_URL?token=s3cret-token" --timeout 3
+run "$WSC" "$WS_URL?token=s3cret-token" --timeout 3
 assert_eq "refused 503" "$out" "fourth client with --max-clients 3"
 assert_eq 503 "$(code --max-time 2 "$HTTP_URL/events?token=s3cret-token")" "SSE over --max-clients"
 kill "$holders"
@@ -64,7 +64,7 @@ for _ in $(seq 50); do (($(metric 'sensorpipe_ws_serve_clients{kind="websocket"}
 
 # A message over --max-message-size closes the connection with 1009 and goes nowhere.
 big=$(printf '{"target":"a/b","value":"%02000d"}' 0)
-run wsc "$WS_URL?token=s3cret-token" --send "$big" --wait-close --timeout 5
+run "$WSC" "$WS_URL?token=s3cret-token" --send "$big" --wait-close --timeout 5
 assert_contains "$out" "close 1009" "oversized message closes with 1009 (message too big)"
 assert_eq "" "$(cat "$WS_OUT")" "nothing on stdout"
 pass "token, origin, traversal, client limit and message size enforced"

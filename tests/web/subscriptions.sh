@@ -4,15 +4,15 @@ source "$SP_SRC/tests/web/web.sh"
 start_ws_serve
 # A: subscribes by message (MQTT-style); B: at connect time with ?sensor= (glob); C: everything;
 # D: subscribes, then unsubscribes everything (back to all).
-wsc "$WS_URL" --send '{"subscribe":["home/kitchen/#"]}' --print --timeout 8 >"$T/a.out" &
+"$WSC" "$WS_URL" --send '{"subscribe":["home/kitchen/#"]}' --print --timeout 8 >"$T/a.out" &
 a=$!
-wsc "$WS_URL?sensor=garden/*" --print --timeout 8 >"$T/b.out" &
+"$WSC" "$WS_URL?sensor=garden/*" --print --timeout 8 >"$T/b.out" &
 b=$!
-wsc "$WS_URL" --print --timeout 8 >"$T/c.out" &
+"$WSC" "$WS_URL" --print --timeout 8 >"$T/c.out" &
 c=$!
-wsc "$WS_URL" --send '{"subscribe":["nothing/#"]}' --send '{"unsubscribe":"*"}' --print --timeout 8 >"$T/d.out" &
+"$WSC" "$WS_URL" --send '{"subscribe":["nothing/#"]}' --send '{"unsubscribe":"*"}' --print --timeout 8 >"$T/d.out" &
 d=$!
-wsc "$WS_URL" --send '{"subscribe":"home/+/temperature"}' --send '{"subscribe":["garden/soil"]}' \
+"$WSC" "$WS_URL" --send '{"subscribe":"home/+/temperature"}' --send '{"subscribe":["garden/soil"]}' \
   --send '{"unsubscribe":["garden/soil"]}' --print --timeout 8 >"$T/e.out" &
 e=$!
 for _ in $(seq 100); do

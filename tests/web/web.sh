@@ -2,7 +2,7 @@
 #   start_ws_serve [options...]   starts ws-serve on a free port with stdin from a fifo held
 #                                 open on fd 3; sets WS_PORT, WS_PID, WS_URL, HTTP_URL, WS_ERR, WS_OUT
 #   feed LINE...                  writes lines to its stdin
-#   wsc ARGS...                   the node WebSocket client (tests/web/wsclient.js)
+#   "$WSC" ARGS...                the node WebSocket client (tests/web/wsclient.js)
 export NODE_PATH="$SP_SRC/node_modules"
 [[ -d $NODE_PATH/ws ]] || fail "node_modules missing: run scripts/deps.sh"
 
@@ -45,7 +45,9 @@ stop_ws_serve() {
   set -e
 }
 
-wsc() { node "$SP_SRC/tests/web/wsclient.js" "$@"; }
+# The client is run as its own process (not a shell function), so $! is its PID and
+# killing it ends it.
+WSC="$SP_SRC/tests/web/wsclient.js"
 
 # A reading line: reading SENSOR VALUE [extra json members]
 reading() { printf '{"sensor":"%s","value":%s%s}\n' "$1" "$2" "${3:+,$3}"; }

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // WebSocket test client for ws-serve (node, the pinned `ws` package).
 //
 //   node wsclient.js URL [options]
