@@ -238,7 +238,8 @@
         const opts = {
           width: chartWidth(c),
           height: 220,
-          scales: { x: { time: true } },
+          // The x axis always shows the selected window, even with a single point.
+          scales: { x: { time: true, range: () => [(Date.now() - RANGES[range].span) / 1000, Date.now() / 1000] } },
           series: [{}].concat(names.map((n, i) => ({
             label: n, stroke: PALETTE[i % PALETTE.length], width: 1.5, spanGaps: true,
             value: (u, v) => v == null ? "–" : formatValue(v) + (sensors.get(n).unit ? " " + sensors.get(n).unit : ""),
@@ -300,7 +301,10 @@
         if (ser.kind) s.kind = s.kind || ser.kind;
         for (const p of ser.points) addPoint(ser.sensor, p[0], p[1]);
         const last = ser.points[ser.points.length - 1];
-        if (last && last[0] > (lastSeen || 0) && !body.every) lastSeen = last[0];
+        if (last && !body.every) {  // raw rows: the newest one may be newer than the card
+          if (last[0] > (lastSeen || 0)) lastSeen = last[0];
+          if (last[0] > s.ts) { s.ts = last[0]; s.value = last[1]; }
+        }
         updateCard(s);
       }
       for (const c of charts.values()) c.dirty = true;
@@ -355,7 +359,8 @@
   });
   setInterval(() => {                            // keep "seen" fresh and the live window moving
     for (const s of sensors.values()) if (s.card) s.card.querySelector(".seen").textContent = s.ts ? ago(s.ts) : "";
-    if (range === "live") { for (const c of charts.values()) c.dirty = true; scheduleDraw(); }
+    for (const c of charts.values()) c.dirty = true;
+    scheduleDraw();
   }, 5000);
 
   // For tests and the curious: the page's view of the data.
