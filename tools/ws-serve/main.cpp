@@ -103,27 +103,39 @@ int main(int argc, char** argv) {
   Options opts;
   auto& app = tool.app();
   app.add_option("-l,--listen", opts.listen, "Address and port to serve on (0.0.0.0:PORT for every interface)")
+      ->type_name("ADDR")
       ->capture_default_str();
   app.add_option("-d,--db", opts.db, "Database for /api/history and /api/sensors (read-only)")
+      ->type_name("FILE")
       ->envname("SENSORPIPE_DB");
-  app.add_option("--www", opts.www, "Directory of the dashboard (default: ../share/sensorpipe/www from the binary)");
-  app.add_option("--token-file", opts.token_file, "Require the token in this file (Bearer header or ?token=)");
-  app.add_option("--allow-origin", opts.allow_origin, "Browser origin allowed besides the page's own ('*' = any)");
-  app.add_option("--allow-target", opts.allow_target, "Accept commands only for targets matching this pattern");
-  app.add_option("--max-clients", opts.max_clients, "Most WebSocket and SSE clients at once")->capture_default_str();
+  app.add_option("--www", opts.www, "Directory of the dashboard (default: ../share/sensorpipe/www from the binary)")
+      ->type_name("DIR");
+  app.add_option("--token-file", opts.token_file, "Require the token in this file (Bearer header or ?token=)")
+      ->type_name("FILE");
+  app.add_option("--allow-origin", opts.allow_origin, "Browser origin allowed besides the page's own ('*' = any)")
+      ->type_name("ORIGIN");
+  app.add_option("--allow-target", opts.allow_target, "Accept commands only for targets matching this pattern")
+      ->type_name("PATTERN");
+  app.add_option("--max-clients", opts.max_clients, "Most WebSocket and SSE clients at once")
+      ->type_name("N")
+      ->capture_default_str();
   app.add_option("--max-message-size", opts.max_message_size, "Largest message a client may send")
+      ->type_name("SIZE")
       ->capture_default_str();
   app.add_option("--client-queue", opts.client_queue, "Bytes that may wait for one client before it is slow")
+      ->type_name("SIZE")
       ->capture_default_str();
   app.add_option("--slow", opts.slow, "What to do with a slow client: drop it, or skip readings for it")
+      ->type_name("MODE")
       ->check(CLI::IsMember({"drop", "skip"}))
       ->capture_default_str();
   app.add_option("--history-points", opts.history_points, "Readings kept in memory for /api/history without -d")
+      ->type_name("N")
       ->capture_default_str();
   app.add_option("--max-points", opts.max_points, "Points per series in /api/history before the server buckets")
+      ->type_name("N")
       ->capture_default_str();
-  cli::add_duration_option(app, "--keepalive", opts.keepalive, "Interval of SSE keep-alive comments")
-      ->capture_default_str();
+  cli::add_duration_option(app, "--keepalive", opts.keepalive, "Interval of SSE keep-alive comments (default 15s)");
   app.add_flag("--exit-on-eof", opts.exit_on_eof, "Stop when stdin ends (default: keep serving)");
   cli::add_input_options(app, opts.input, false);
   if (auto status = tool.parse(argc, argv)) return *status;
