@@ -11,7 +11,10 @@ struct DbOptions {
   std::string location;  // an SQLite file name (a PostgreSQL URL in a later version)
 };
 
-// Adds -d/--db FILE (env SENSORPIPE_DB; the flag wins). `required`: a usage error when neither is given.
-CLI::Option* add_db_options(CLI::App& app, DbOptions& opts, bool required = true);
+// Adds -d/--db FILE (env SENSORPIPE_DB; the flag wins). Not marked required in CLI11, so
+// --completion and --help work without it: call require_db() in the tool's body.
+CLI::Option* add_db_options(CLI::App& app, DbOptions& opts);
+// Throws UsageError when neither -d nor SENSORPIPE_DB named a database.
+const std::string& require_db(const DbOptions& opts);
 
 }  // namespace sensorpipe::cli

@@ -49,20 +49,25 @@ std::string FaultInjector::bad_line(const Reading& r, std::uint64_t kind, Rng& r
   }
 }
 
-void FaultInjector::emit(std::string line, std::vector<std::string>& out) {
+std::size_t FaultInjector::put(std::string_view line, std::string& out) {
+  out += line;
+  out += '\n';
+  std::size_t n = 1;
   // Lines held back are released once enough later lines have gone out.
-  out.push_back(std::move(line));
   for (auto it = held_.begin(); it != held_.end();) {
     if (--it->release_after == 0) {
-      out.push_back(std::move(it->line));
+      out += it->line;
+      out += '\n';
+      ++n;
       it = held_.erase(it);
     } else {
       ++it;
     }
   }
+  return n;
 }
 
-void FaultInjector::process(std::size_t sensor, Reading& reading, std::vector<std::string>& out) {
+void FaultInjector::alter(std::size_t sensor, Reading& reading) {
   Stuck& stuck = stuck_[sensor];
   if (stuck.remaining > 0) {
     --stuck.remaining;
@@ -77,24 +82,50 @@ void FaultInjector::process(std::size_t sensor, Reading& reading, std::vector<st
       *d += rng_.chance(0.5) ? jump : -jump;
     }
   }
-  if (rng_.chance(rates_.drop)) return;
-  if (rng_.chance(rates_.bad_lines)) {
-    emit(bad_line(reading, rng_.next(), rng_), out);
-    return;
+}
+
+std::size_t FaultInjector::emit(const Reading& reading, std::string_view line, std::string& out) {
+  if (rng_.chance(rates_.drop)) return 0;
+  if (rng_.chance(rates_.bad_lines)) return put(bad_line(reading, rng_.next(), rng_), out);
+  if (rng_.chance(rates_.out_of_order)) {
+    // Up to two rounds of every sensor, so the reading often lands behind its own successor.
+    held_.push_back(Held{std::string(line), 1 + rng_.below(2 * stuck_.size() + 1)});
+    return 0;
   }
+  std::size_t n = put(line, out);
+  if (rng_.chance(rates_.duplicates)) n += put(line, out);
+  return n;
+}
+
+std::size_t FaultInjector::drain(std::string& out) {
+  const std::size_t n = held_.size();
+  for (auto& h : held_) {
+    out += h.line;
+    out += '\n';
+  }
+  held_.clear();
+  return n;
+}
+
+void FaultInjector::process(std::size_t sensor, Reading& reading, std::vector<std::string>& out) {
+  alter(sensor, reading);
   scratch_.clear();
   append_reading(scratch_, reading);
-  if (rng_.chance(rates_.out_of_order)) {
-    held_.push_back(Held{scratch_, 1 + rng_.below(5)});
-    return;
-  }
-  emit(scratch_, out);
-  if (rng_.chance(rates_.duplicates)) emit(scratch_, out);
+  std::string text;
+  emit(reading, scratch_, text);
+  split_lines(text, out);
 }
 
 void FaultInjector::drain(std::vector<std::string>& out) {
-  for (auto& h : held_) out.push_back(std::move(h.line));
-  held_.clear();
+  std::string text;
+  drain(text);
+  split_lines(text, out);
+}
+
+void FaultInjector::split_lines(const std::string& text, std::vector<std::string>& out) {
+  std::size_t start = 0;
+  for (std::size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1)
+    out.emplace_back(text, start, nl - start);
 }
 
 }  // namespace sensorpipe::sim

@@ -26,12 +26,19 @@ class FaultInjector {
 
   bool active() const { return rates_.any(); }
 
-  // Alters the value of `reading` (sensor number `sensor`) for spikes and stuck
-  // sensors, then appends the lines to write (none when dropped, two when
-  // duplicated, a malformed line instead of the reading, or lines held back from
-  // before) to `out`, each without '\n'.
+  // Step 1: alters the value of `reading` (sensor number `sensor`) for spikes and
+  // stuck sensors.
+  void alter(std::size_t sensor, Reading& reading);
+  // Step 2: given the reading's canonical line (formatted after alter()), appends
+  // the lines to write to `out`, each ending in '\n': none when dropped, two when
+  // duplicated, a malformed line instead of the reading, lines held back from
+  // before. Returns how many lines it appended. No allocation unless held back.
+  std::size_t emit(const Reading& reading, std::string_view line, std::string& out);
+  // Appends the lines still held back for out-of-order delivery (at the end of a run).
+  std::size_t drain(std::string& out);
+
+  // Both steps, one line per vector element (for tests and simple callers).
   void process(std::size_t sensor, Reading& reading, std::vector<std::string>& out);
-  // Lines still held back for out-of-order delivery (call at the end of a run).
   void drain(std::vector<std::string>& out);
 
   // One malformed line derived from a reading; `kind` selects which (any number,
@@ -49,7 +56,8 @@ class FaultInjector {
     std::uint64_t release_after;  // lines still to pass it
   };
 
-  void emit(std::string line, std::vector<std::string>& out);
+  std::size_t put(std::string_view line, std::string& out);
+  static void split_lines(const std::string& text, std::vector<std::string>& out);
 
   FaultRates rates_;
   Rng rng_;

@@ -76,7 +76,7 @@ class Loop {
     const std::int64_t duration_ns =
         opt_.duration ? *opt_.duration * 1000000 : std::numeric_limits<std::int64_t>::max();
     const bool faulty = faults_.active();
-    std::vector<std::string> lines;
+    std::string line, text;  // the fault path's scratch: one reading, the lines it became
     std::uint64_t since_check = 0;
 
     std::string ts_text;
@@ -108,16 +108,17 @@ class Loop {
           if (++result_.lines == limit) break;
           continue;
         }
-        lines.clear();
-        faults_.process(i, s.reading, lines);
-        write(lines);
+        faults_.alter(i, s.reading);
+        line.clear();
+        s.append_fast(line, ts_text);
+        text.clear();
+        write(text, faults_.emit(s.reading, line, text));
         if (done()) break;
       }
     }
     if (faulty && !done()) {
-      lines.clear();
-      faults_.drain(lines);
-      write(lines);
+      text.clear();
+      write(text, faults_.drain(text));
     }
     if (io_.progress && opt_.backfill) io_.progress(1.0, result_.lines);
     io_.out->flush();
@@ -127,12 +128,19 @@ class Loop {
  private:
   bool done() const { return opt_.count && result_.lines >= *opt_.count; }
 
-  void write(const std::vector<std::string>& lines) {
-    for (const auto& l : lines) {
-      if (done()) return;
-      io_.out->write_line(l);
-      ++result_.lines;
+  // Writes `n` lines ('\n'-terminated, in `text`), fewer if --count is reached first.
+  void write(std::string_view text, std::size_t n) {
+    if (n == 0) return;
+    if (opt_.count && result_.lines + n > *opt_.count) {
+      n = *opt_.count - result_.lines;
+      std::size_t end = 0;
+      for (std::size_t i = 0; i < n; ++i) end = text.find('\n', end) + 1;
+      text = text.substr(0, end);
     }
+    if (n == 0) return;
+    io_.out->buffer().append(text.data(), text.size() - 1);  // end_line() adds the last '\n'
+    io_.out->end_line();
+    result_.lines += n;
   }
 
   // Live: sleeps until the reading at `offset` is due, applying commands meanwhile.

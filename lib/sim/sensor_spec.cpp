@@ -134,7 +134,7 @@ double number_param(const std::string& sensor, const std::string& key, const std
 
 TimeMs duration_param(const std::string& sensor, const std::string& key, const std::string& text) {
   const auto d = parse_duration(text);
-  if (!d || *d <= 0)
+  if (!d || *d <= 0 || *d > 3650 * kDayMs)
     throw UsageError("sensor '" + sensor + "': " + key + " must be a duration such as 30s, 5m or 2h, got '" + text + "'");
   return *d;
 }
@@ -277,6 +277,7 @@ void add_generic_sensor(Scenario& scenario, const SensorSpec& spec, std::uint64_
   }
   if (p.noise < 0 || p.walk < 0 || p.rate < 0 || p.power < 0)
     throw UsageError("sensor '" + spec.name + "': noise, walk, rate and power must not be negative");
+  if (p.rate > 1e6) throw UsageError("sensor '" + spec.name + "': rate must be at most 1000000");
 
   Rng rng(seed, spec.name);
   Sensor s;

@@ -10,8 +10,26 @@ constexpr double kTwoPi = 6.283185307179586;
 constexpr TimeMs kNever = std::numeric_limits<TimeMs>::max();
 constexpr TimeMs kDriftTau = 3 * kHourMs;
 
+// A random span in ms as an integer: at least 1 ms, at most about 300 years, so
+// extreme parameters cannot overflow the arithmetic on instants.
+TimeMs span_ms(double ms) { return static_cast<TimeMs>(std::clamp(ms, 1.0, 1e13)); }
+
 TimeMs floor_div(TimeMs a, TimeMs b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 TimeMs next_midnight(TimeMs t) { return (floor_div(t, kDayMs) + 1) * kDayMs; }
+// cos(2 pi turns) from a table with linear interpolation (error < 3e-7): the
+// daily cycles need one per sample and back-fill takes millions of samples.
+double cycle_cos(double turns) {
+  static const auto table = [] {
+    std::array<double, 4097> t{};
+    for (std::size_t i = 0; i <= 4096; ++i) t[i] = std::cos(kTwoPi * static_cast<double>(i) / 4096);
+    return t;
+  }();
+  turns -= std::floor(turns);
+  const double x = turns * 4096;
+  const auto i = std::min<std::size_t>(static_cast<std::size_t>(x), 4095);
+  return table[i] + (table[i + 1] - table[i]) * (x - static_cast<double>(i));
+}
+
 double weight_at(const DailyProfile& p, TimeMs t) { return p[static_cast<std::size_t>(hour_of_day(t)) % 24]; }
 }  // namespace
 
@@ -30,7 +48,8 @@ DailyProfile flat_profile() {
 
 OnOff::OnOff(OnOffParams params, Rng rng, Mode mode) : params_(params), rng_(rng), mode_(mode) {
   max_weight_ = *std::max_element(params_.profile.begin(), params_.profile.end());
-  if (params_.on_max < params_.on_min) params_.on_max = params_.on_min;
+  params_.on_min = std::clamp<TimeMs>(params_.on_min, 1, 10000000000000);
+  params_.on_max = std::clamp<TimeMs>(params_.on_max, params_.on_min, 10000000000000);
 }
 
 TimeMs OnOff::next_start(TimeMs from) {
@@ -39,7 +58,7 @@ TimeMs OnOff::next_start(TimeMs from) {
   if (!(peak_per_ms > 0)) return kNever;
   TimeMs t = from;
   for (int i = 0; i < 100000; ++i) {
-    t += std::max<TimeMs>(1, static_cast<TimeMs>(rng_.exponential(1.0 / peak_per_ms)));
+    t += span_ms(rng_.exponential(1.0 / peak_per_ms));
     if (rng_.uniform() * max_weight_ < weight_at(params_.profile, t)) return t;
   }
   return kNever;
@@ -82,7 +101,7 @@ void OnOff::advance(TimeMs t) {
       } else {
         on_ = true;
         const double run = rng_.uniform(static_cast<double>(params_.on_min), static_cast<double>(params_.on_max));
-        next_toggle_ = end + std::max<TimeMs>(1, static_cast<TimeMs>(run));
+        next_toggle_ = end + span_ms(run);
       }
     }
   }
@@ -116,7 +135,7 @@ void Wave::sample(TimeMs t, Value& out) {
     walk_ = walk_ * decay_ + spread_ * rng_.normal();
   }
   double v = p_.mean + walk_;
-  if (p_.amp != 0) v += p_.amp * std::cos(kTwoPi * (hour_of_day(t) - p_.peak_hour) / 24.0);
+  if (p_.amp != 0) v += p_.amp * cycle_cos((hour_of_day(t) - p_.peak_hour) / 24.0);
   if (source_) {
     source_->advance(t);
     const double target = source_->on() ? gain_ : 0.0;
@@ -135,7 +154,7 @@ Daylight::Daylight(double max_lux, double noise, Rng rng)
 void Daylight::sample(TimeMs t, Value& out) {
   Value cloud;
   cloud_.sample(t, cloud);
-  const double sun = std::sin(3.141592653589793 * (hour_of_day(t) - 6.5) / 13.0);
+  const double sun = cycle_cos((hour_of_day(t) - 6.5) / 26.0 - 0.25);  // sin(pi (h - 6.5) / 13)
   double lux = sun > 0 ? max_ * sun * std::get<double>(cloud) : 0.0;
   if (lux > 0 && noise_ > 0) lux += noise_ * rng_.normal();
   out = std::max(0.0, lux);
@@ -201,18 +220,18 @@ void Counter::sample(TimeMs t, Value& out) {
     const double mean_gap = 1000.0 / per_second_;
     if (!started_) {
       started_ = true;
-      next_event_ = t + static_cast<TimeMs>(rng_.exponential(mean_gap));
+      next_event_ = t + span_ms(rng_.exponential(mean_gap));
     }
     // Many events per sample: a normal approximation keeps the cost per sample flat.
     const double span = static_cast<double>(t - next_event_);
     if (span > 200 * mean_gap) {
       const double n = span / mean_gap;
       count_ += std::max(0.0, std::round(n + std::sqrt(n) * rng_.normal()));
-      next_event_ = t + static_cast<TimeMs>(rng_.exponential(mean_gap));
+      next_event_ = t + span_ms(rng_.exponential(mean_gap));
     }
     while (next_event_ <= t) {
       count_ += 1;
-      next_event_ += std::max<TimeMs>(1, static_cast<TimeMs>(rng_.exponential(mean_gap)));
+      next_event_ += span_ms(rng_.exponential(mean_gap));
     }
   }
   out = count_;

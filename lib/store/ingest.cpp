@@ -102,6 +102,12 @@ bool Ingest::run(int fd) {
   }
 }
 
-void Ingest::finish() { commit(); }
+void Ingest::finish() {
+  commit();
+  // Finish the retention work a short run started (bounded: a huge backlog goes on next time).
+  const auto until = Clock::now() + std::chrono::seconds(2);
+  while (writer_.maintain(now_ms()) && Clock::now() < until) {
+  }
+}
 
 }  // namespace sensorpipe::store

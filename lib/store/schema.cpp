@@ -1,6 +1,7 @@
 // Schema creation, migrations and checked opening (see schema.h).
 #include "store/schema.h"
 
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <string>
@@ -40,12 +41,13 @@ CREATE TABLE rollup_hour(
   first_ts INTEGER NOT NULL, first, last_ts INTEGER NOT NULL, last,
   PRIMARY KEY(sensor_id, bucket)) WITHOUT ROWID;
 )sql",
-    // 1 -> 2: a short log of what was stored, so readers can follow new readings.
+    // 1 -> 2: a short log of what each commit stored, so readers can follow new readings:
+    // one row per commit and sensor, the ts values packed (store/ts_list.h).
     R"sql(
 CREATE TABLE changes(
   seq INTEGER PRIMARY KEY,
   sensor_id INTEGER NOT NULL,
-  ts INTEGER NOT NULL);
+  ts_list BLOB NOT NULL);
 )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion, "one migration per version");
@@ -75,6 +77,8 @@ void check_version(const sql::Db& db, std::int64_t app_id, std::int64_t version)
 }
 
 }  // namespace
+
+std::string sqlite_version() { return sqlite3_libversion(); }
 
 std::unique_ptr<sql::Db> open_for_writing(const std::string& path, int cache_mib, int busy_timeout_ms) {
   auto db = std::make_unique<sql::Db>(path, sql::Db::Mode::ReadWriteCreate);

@@ -7,7 +7,8 @@
 //       extra: the reading's other JSON members, verbatim ("\"room\":\"k\""), NULL when none
 //   rollup_minute / rollup_hour(sensor_id, bucket, count, ncount, sum, min, max,
 //       first_ts, first, last_ts, last) WITHOUT ROWID, key (sensor_id, bucket)
-//   changes(seq INTEGER PRIMARY KEY, sensor_id, ts)   recent stores, for --follow (v2)
+//   changes(seq INTEGER PRIMARY KEY, sensor_id, ts_list)   recent stores per commit and
+//       sensor (ts values packed as in store/ts_list.h), for --follow (v2)
 // Opening functions throw RuntimeError with a message naming the file; they never
 // return a half-usable connection.
 #pragma once
@@ -20,6 +21,9 @@ namespace sensorpipe::store {
 
 inline constexpr int kSchemaVersion = 2;
 inline constexpr int kApplicationId = 0x53505031;  // "SPP1"
+
+// The SQLite library version in use, for --version.
+std::string sqlite_version();
 
 // Opens or creates `path` for writing: WAL, synchronous=NORMAL, migrations up to
 // kSchemaVersion applied in one transaction. `cache_mib` sizes SQLite's page cache.

@@ -3,6 +3,7 @@
 // Bucket queries split [from, to) into segments: whole hours read rollup_hour, whole
 // minutes rollup_minute, and the unaligned edges raw rows, all merged with the same
 // Partial arithmetic the writer uses, so the result equals the raw-row computation.
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include "store/rollup.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
+#include "store/ts_list.h"
 
 namespace sensorpipe::store {
 
@@ -238,19 +240,32 @@ class SqliteReader final : public HistoryReader {
     sql::Transaction txn(*db_);
     std::unordered_map<std::int64_t, SensorMeta> by_id;
     for (auto& s : matching(q.sensors)) by_id.emplace(s.id, std::move(s));
-    sql::Stmt st(*db_,
-                 "SELECT c.seq, c.sensor_id, c.ts, r.value, r.extra FROM changes c "
-                 "JOIN readings r ON r.sensor_id=c.sensor_id AND r.ts=c.ts WHERE c.seq>?1 ORDER BY c.seq");
-    st.bind(1, static_cast<std::int64_t>(cursor));
+    sql::Stmt log(*db_, "SELECT seq, sensor_id, ts_list FROM changes WHERE seq>?1 ORDER BY seq");
+    sql::Stmt rows(*db_,
+                   "SELECT ts, value, extra FROM readings WHERE sensor_id=?1 AND ts>=?2 AND ts<=?3 ORDER BY ts");
+    log.bind(1, static_cast<std::int64_t>(cursor));
+    std::vector<TimeMs> stamps;
     Row row;
-    while (st.step()) {
-      cursor = static_cast<std::uint64_t>(st.column_int(0));
-      const auto it = by_id.find(st.column_int(1));
+    while (log.step()) {
+      cursor = static_cast<std::uint64_t>(log.column_int(0));
+      const auto it = by_id.find(log.column_int(1));
       if (it == by_id.end()) continue;
-      const TimeMs ts = st.column_int(2);
-      if (ts < q.from || ts >= q.to) continue;
-      fill_reading(row, it->second, ts, st, 3);
-      emit(row);
+      const auto* blob = static_cast<const char*>(sqlite3_column_blob(log.handle(), 2));
+      const auto size = static_cast<std::size_t>(sqlite3_column_bytes(log.handle(), 2));
+      if (!decode_ts_list(std::string_view(blob ? blob : "", size), stamps) || stamps.empty()) continue;
+      // The stored rows between the first and last stamp, those in the list (both sorted).
+      rows.reset();
+      rows.bind(1, it->first).bind(2, std::max(stamps.front(), q.from)).bind(3, std::min(stamps.back(), q.to - 1));
+      std::size_t k = 0;
+      while (rows.step()) {
+        const TimeMs ts = rows.column_int(0);
+        while (k < stamps.size() && stamps[k] < ts) ++k;
+        if (k == stamps.size()) break;
+        if (stamps[k] != ts) continue;
+        fill_reading(row, it->second, ts, rows, 1);
+        emit(row);
+      }
+      rows.reset();
     }
     txn.commit();
     return cursor;

@@ -20,6 +20,7 @@
 #include "store/rollup.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
+#include "store/ts_list.h"
 #include "store/writer.h"
 
 namespace sensorpipe::store {
@@ -101,7 +102,7 @@ class SqliteWriter final : public StoreWriter {
     insert_ = sql::Stmt(*db_, "INSERT OR IGNORE INTO readings(sensor_id,ts,value,extra) VALUES(?1,?2,?3,?4)");
     select_ = sql::Stmt(*db_, "SELECT value, extra FROM readings WHERE sensor_id=?1 AND ts=?2");
     update_ = sql::Stmt(*db_, "UPDATE readings SET value=?3, extra=?4 WHERE sensor_id=?1 AND ts=?2");
-    log_ = sql::Stmt(*db_, "INSERT INTO changes(sensor_id,ts) VALUES(?1,?2)");
+    log_ = sql::Stmt(*db_, "INSERT INTO changes(sensor_id,ts_list) VALUES(?1,?2)");
     raw_bucket_ = sql::Stmt(*db_, "SELECT ts, value FROM readings WHERE sensor_id=?1 AND ts>=?2 AND ts<?3 ORDER BY ts");
     minute_range_ = sql::Stmt(*db_,
                               "SELECT count,ncount,sum,min,max,first_ts,first,last_ts,last FROM rollup_minute "
@@ -150,7 +151,7 @@ class SqliteWriter final : public StoreWriter {
     return st;
   }
 
-  void maintain(TimeMs now) override {
+  bool maintain(TimeMs now) override {
     const auto start = std::chrono::steady_clock::now();
     sql::Transaction txn(*db_, "BEGIN IMMEDIATE");
     // Trim the follow log to what was stored in the last minute, keeping the newest row so
@@ -166,33 +167,50 @@ class SqliteWriter final : public StoreWriter {
       trim.bind(1, threshold).run();
       trimmed_seq_ = threshold;
     }
+    bool left = false;
     if ((opt_.retain || opt_.retain_rollups) && !sensors_.empty()) {
       const TimeMs raw_cut = opt_.retain ? floor_to(now - *opt_.retain, kHourMs) : kMinTimeMs;
       const TimeMs roll_cut = opt_.retain_rollups ? floor_to(now - *opt_.retain_rollups, kHourMs) : kMinTimeMs;
-      std::size_t visited = 0;
-      while (visited < sensors_.size() && std::chrono::steady_clock::now() - start < kMaintainBudget) {
+      // The cut-offs move once an hour; a sweep over every sensor for the same cut-offs is
+      // needed only once, since nothing older than them is stored any more.
+      if (raw_cut != sweep_raw_cut_ || roll_cut != sweep_roll_cut_) {
+        sweep_raw_cut_ = raw_cut;
+        sweep_roll_cut_ = roll_cut;
+        sweep_visited_ = 0;
+      }
+      while (sweep_visited_ < sensors_.size() && std::chrono::steady_clock::now() - start < kMaintainBudget) {
         const auto sid = sensors_[retention_cursor_ % sensors_.size()].id;
         bool more = false;
-        if (opt_.retain) more |= delete_chunk("readings", "ts", sid, raw_cut);
+        if (opt_.retain) more |= delete_chunk(0, sid, raw_cut);
         if (opt_.retain_rollups) {
-          more |= delete_chunk("rollup_minute", "bucket", sid, roll_cut);
-          more |= delete_chunk("rollup_hour", "bucket", sid, roll_cut);
+          more |= delete_chunk(1, sid, roll_cut);
+          more |= delete_chunk(2, sid, roll_cut);
         }
         if (!more) {
           ++retention_cursor_;
-          ++visited;
+          ++sweep_visited_;
         }
       }
+      left = sweep_visited_ < sensors_.size();
     }
     txn.commit();
+    return left;
   }
 
  private:
-  // Deletes up to kDeleteChunk rows of one sensor older than `cutoff`; true when more remain.
-  bool delete_chunk(const char* table, const char* column, std::int64_t sid, TimeMs cutoff) {
-    const std::string t = table, c = column;
-    sql::Stmt probe(*db_, "SELECT " + c + " FROM " + t + " WHERE sensor_id=?1 AND " + c + "<?2 ORDER BY " + c +
-                              " LIMIT 1 OFFSET " + std::to_string(kDeleteChunk));
+  // Deletes up to kDeleteChunk rows of one sensor older than `cutoff` from table `t`
+  // (0 readings, 1 rollup_minute, 2 rollup_hour); true when more remain.
+  bool delete_chunk(int t, std::int64_t sid, TimeMs cutoff) {
+    static const char* const tables[] = {"readings", "rollup_minute", "rollup_hour"};
+    static const char* const columns[] = {"ts", "bucket", "bucket"};
+    if (!probe_[t].handle()) {
+      const std::string tab = tables[t], col = columns[t];
+      probe_[t] = sql::Stmt(*db_, "SELECT " + col + " FROM " + tab + " WHERE sensor_id=?1 AND " + col + "<?2 ORDER BY " +
+                                      col + " LIMIT 1 OFFSET " + std::to_string(kDeleteChunk));
+      delete_[t] = sql::Stmt(*db_, "DELETE FROM " + tab + " WHERE sensor_id=?1 AND " + col + "<?2");
+    }
+    auto& probe = probe_[t];
+    probe.reset();
     probe.bind(1, sid).bind(2, cutoff);
     TimeMs bound = cutoff;
     bool more = false;
@@ -200,8 +218,9 @@ class SqliteWriter final : public StoreWriter {
       bound = probe.column_int(0);
       more = true;
     }
-    sql::Stmt del(*db_, "DELETE FROM " + t + " WHERE sensor_id=?1 AND " + c + "<?2");
-    del.bind(1, sid).bind(2, bound).run();
+    probe.reset();
+    delete_[t].reset();
+    delete_[t].bind(1, sid).bind(2, bound).run();
     return more;
   }
 
@@ -340,6 +359,7 @@ class SqliteWriter final : public StoreWriter {
       if (dirty) b.dirty = true;
       else b.delta.add(e.ts, r.value);
     }
+    flush_log();
     // Minutes, then hours (minutes_ is ordered by sensor and time, so hours group up).
     std::size_t k = 0;
     while (k < minutes_.size()) {
@@ -380,10 +400,25 @@ class SqliteWriter final : public StoreWriter {
     }
   }
 
+  // Rows arrive sorted by (sensor, ts): collect one sensor's ts values, write them as one row.
   void log_change(std::int64_t sid, TimeMs ts) {
-    log_.bind(1, sid).bind(2, ts);
-    log_.run();
-    last_seq_ = sqlite3_last_insert_rowid(db_->handle());
+    if (sid != log_sid_) flush_log();
+    log_sid_ = sid;
+    log_list_.add(ts);
+  }
+
+  void flush_log() {
+    if (!log_list_.empty()) {
+      log_.reset();
+      log_.bind(1, log_sid_);
+      if (sqlite3_bind_blob(log_.handle(), 2, log_list_.bytes().data(), static_cast<int>(log_list_.bytes().size()),
+                            SQLITE_STATIC) != SQLITE_OK)
+        throw RuntimeError("changes: cannot bind the ts list");
+      log_.run();
+      last_seq_ = sqlite3_last_insert_rowid(db_->handle());
+      log_list_.clear();
+    }
+    log_sid_ = -1;
   }
 
   void recompute_minute(std::int64_t sid, TimeMs m) {
@@ -419,8 +454,12 @@ class SqliteWriter final : public StoreWriter {
   std::vector<Entry> entries_;
   std::vector<Bucket> minutes_;
   std::int64_t last_seq_ = 0, trimmed_seq_ = 0;
+  std::int64_t log_sid_ = -1;
+  TsListWriter log_list_;
   std::deque<std::pair<TimeMs, std::int64_t>> commit_seqs_;
-  std::size_t retention_cursor_ = 0;
+  std::size_t retention_cursor_ = 0, sweep_visited_ = 0;
+  TimeMs sweep_raw_cut_ = kMinTimeMs - 1, sweep_roll_cut_ = kMinTimeMs - 1;
+  sql::Stmt probe_[3], delete_[3];
 };
 
 }  // namespace

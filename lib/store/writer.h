@@ -51,8 +51,9 @@ class StoreWriter {
   virtual std::size_t pending() const = 0;
   // Makes every buffered reading durable; a no-op when none are pending.
   virtual WriteStats commit() = 0;
-  // One bounded step of retention and log trimming; `now` is wall-clock time.
-  virtual void maintain(TimeMs now) = 0;
+  // One bounded step (about 20 ms) of retention and log trimming; `now` is wall-clock
+  // time. Returns true while old rows remain to be deleted.
+  virtual bool maintain(TimeMs now) = 0;
 };
 
 }  // namespace sensorpipe::store

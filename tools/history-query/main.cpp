@@ -12,8 +12,17 @@
 #include "core/signals.h"
 #include "store/output.h"
 #include "store/query.h"
+#include "store/schema.h"
 
 using namespace sensorpipe;
+
+namespace {
+LibraryVersions libraries() {
+  auto libs = core_library_versions();
+  libs.emplace_back("SQLite", store::sqlite_version());
+  return libs;
+}
+}  // namespace
 
 namespace {
 
@@ -79,7 +88,7 @@ store::Query build_query(const Options& o) {
 
 int main(int argc, char** argv) {
   cli::Tool tool("history-query", "Query stored readings: ranges, downsampling, sensor lists, follow",
-                 core_library_versions());
+                 libraries());
   Options o;
   auto& app = tool.app();
   cli::add_db_options(app, o.db);
@@ -109,7 +118,7 @@ int main(int argc, char** argv) {
     if (o.follow && *format == store::Format::Table) throw UsageError("--follow cannot print a table; use jsonl, csv or tsv");
     if (o.list && o.follow) throw UsageError("--list-sensors cannot be combined with --follow");
     const store::Query q = build_query(o);
-    auto reader = store::HistoryReader::open(o.db.location);
+    auto reader = store::HistoryReader::open(cli::require_db(o.db));
     LineWriter out(1, o.output.policy(!o.follow));
 
     if (o.list) {
