@@ -40,3 +40,8 @@ assert_eq 0 "$(count -100d -91d)" "raw readings older than 91 days after the ret
 recent_after=$(count -89d now)
 assert_eq "$recent_before" "$recent_after" "readings of the last 89 days after the retention run"
 pass "retention run kept $recent_after readings, deleted $old_before older ones"
+
+# The README shows the same job lines as the shipped file.
+readme_jobs=$(grep -E '^[0-9*]+ [0-9*]+ [0-9*]+ [0-9*]+ [0-9*]+ root ' "$SP_SRC/README.md")
+assert_eq "$(grep -Ev '^\s*(#|$|[A-Z_]+=)' "$SP_SRC/share/sensorpipe/examples/sensorpipe.cron")" "$readme_jobs" "cron lines in README.md"
+pass "README.md shows the shipped cron lines"
