@@ -47,9 +47,19 @@ done
 
 if [[ -z $bin ]]; then
   scripts/deps.sh --run
-  echo "$me: building (scripts/build.sh build)" >&2
-  scripts/build.sh build >"${TMPDIR:-/tmp}/sensorpipe-build.log" 2>&1 ||
-    { tail -30 "${TMPDIR:-/tmp}/sensorpipe-build.log" >&2; echo "$me: error: the build failed (log above)" >&2; exit 1; }
+  # The first build takes minutes: show its progress on a terminal, keep the log.
+  build_log=${TMPDIR:-/tmp}/sensorpipe-build.log
+  echo "$me: building (scripts/build.sh build; log: $build_log)" >&2
+  if ! scripts/build.sh build 2>&1 | tee "$build_log" | {
+    if [[ -t 2 ]]; then
+      grep --line-buffered -o '^\[ *[0-9]*%\]' | while read -r p; do printf '\r%s: building %s ' "$me" "$p" >&2; done
+      printf '\n' >&2
+    else cat >/dev/null; fi
+  }; then
+    tail -30 "$build_log" >&2
+    echo "$me: error: the build failed (log above)" >&2
+    exit 1
+  fi
   bin=$src/build/bin
 fi
 bin=$(cd "$bin" && pwd)
@@ -206,7 +216,7 @@ if have db-store; then
   have ws-serve || stages+=(--quiet)
 fi
 if have ws-serve; then
-  stages+=('|' "$bin/ws-serve" -d "$db" --listen "127.0.0.1:$port")
+  stages+=('|' "$bin/ws-serve" -d "$db" --listen "127.0.0.1:$port" --exit-on-eof)
   ((mqtt)) && stages+=('|' "$bin/mqtt-publish" -b "$broker_url" --topic '{target}')
 fi
 if ! have db-store && ! have ws-serve; then

@@ -77,17 +77,23 @@ ENV
   unit_pid=$!
   SP_PIDS+=("$unit_pid")
   wait_port "$port"
-  sensor-sim --house 1 --count 50 | mqtt-publish -b "$MQTT_URL" -q 1 --topic 'unit/{sensor}' 2>"$T/pub.err"
   db=$T/state/sensorpipe/test/readings.db
+  # Until the ingester has subscribed, messages would go nowhere: probe first.
+  for _ in $(seq 60); do
+    echo '{"value":1}' | mqtt-publish -b "$MQTT_URL" --topic unit/probe 2>>"$T/pub.err"
+    sleep 0.5
+    history-query -d "$db" --sensor unit/probe --since 1h -f jsonl 2>/dev/null | grep -q . && break
+  done
+  sensor-sim --house 1 --count 50 | mqtt-publish -b "$MQTT_URL" -q 1 --topic 'unit/{sensor}' 2>>"$T/pub.err"
   for _ in $(seq 100); do
-    n=$(history-query -d "$db" --since 1h -f jsonl 2>/dev/null | wc -l) || n=0
+    n=$(history-query -d "$db" --sensor 'unit/house1/#' --since 1h -f jsonl 2>/dev/null | wc -l) || n=0
     ((n >= 50)) && break
     sleep 0.1
   done
   kill -TERM "$unit_pid"
   set +e; wait "$unit_pid"; status=$?; set -e
   assert_eq 0 "$status" "the unit's pipeline exit status after SIGTERM ($(cat "$T/unit.err"))"
-  assert_eq 50 "$(history-query -d "$db" --since 1h -f jsonl | wc -l)" "readings stored by the unit's pipeline"
+  assert_eq 50 "$(history-query -d "$db" --sensor 'unit/house1/#' --since 1h -f jsonl | wc -l)" "readings stored by the unit's pipeline"
   pass "the site unit's pipeline stores what is published and stops cleanly"
 else
   echo "note: mqtt-ingest, db-store, ws-serve, mqtt-publish not all built: the unit's pipeline was not run"
