@@ -33,6 +33,7 @@ struct IngestOptions {
 struct IngestTotals {
   std::uint64_t lines = 0;     // accepted readings
   std::uint64_t commits = 0;
+  double commit_seconds = 0;  // spent in StoreWriter::write (on the worker thread)
   WriteStats stored;
 };
 
@@ -69,7 +70,7 @@ class Ingest {
   struct InFlight {
     std::vector<Reading> batch;
     std::string held;
-    std::future<WriteStats> done;
+    std::future<std::pair<WriteStats, double>> done;
   };
   std::optional<InFlight> in_flight_;
   std::uint64_t line_base_ = 0;

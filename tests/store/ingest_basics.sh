@@ -40,6 +40,13 @@ home/door,,,1,2026-11-18T11:06:40.000Z,2026-11-18T11:06:40.000Z,open
 home/kitchen/light,,,1,2026-11-22T10:46:08.000Z,2026-11-22T10:46:08.000Z,true
 home/kitchen/temperature,temperature,°C,2,2026-11-18T11:06:40.500Z,2026-11-22T11:46:07.123Z,21.37' "$out" "--list-sensors"
 
+# A reading without "ts" is stamped with the time it arrived.
+before=$(($(date +%s) * 1000))
+echo '{"sensor":"home/nots","value":1}' | db-store -d n.db -q
+after=$(($(date +%s) * 1000 + 1000))
+ts=$(sql n.db 'SELECT ts FROM readings')
+[[ $ts -ge $before && $ts -le $after ]] || fail "a reading without ts got $ts, not the time it arrived ($before..$after)"
+
 # --quiet stores without passing through; SENSORPIPE_DB names the file.
 run env SENSORPIPE_DB=q.db db-store --quiet in.jsonl
 assert_eq 0 "$status" "--quiet exit status"

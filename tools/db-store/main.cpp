@@ -130,9 +130,10 @@ int main(int argc, char** argv) {
     tool.diag().summary();
     if (o.verbose) {
       const auto& t = ingest.totals();
-      tool.diag().info(fmt::format("{} readings: {} new, {} replaced, {} duplicates, {} older than --retain; {} commits",
+      tool.diag().info(fmt::format("{} readings: {} new, {} replaced, {} duplicates, {} older than --retain; {} commits "
+                                   "taking {:.2f} s",
                                    t.lines, t.stored.inserted, t.stored.replaced, t.stored.duplicates,
-                                   t.stored.expired, t.commits));
+                                   t.stored.expired, t.commits, t.commit_seconds));
     }
     return 0;
   });
