@@ -44,7 +44,9 @@ void Diagnostics::info(std::string_view message) {
 
 void Diagnostics::summary(std::string_view what) {
   const auto n = bad_.load();
-  if (n > 0) print(fmt::format("{} bad {} skipped", n, n == 1 ? std::string(what.substr(0, what.size() - 1)) : std::string(what)));
+  if (n == 0) return;
+  if (n == 1 && !what.empty() && what.back() == 's') what.remove_suffix(1);  // "1 bad line skipped"
+  print(fmt::format("{} bad {} skipped", n, what));
 }
 
 }  // namespace sensorpipe

@@ -31,6 +31,7 @@ class Diagnostics {
 
   std::uint64_t bad_count() const { return bad_; }
   // "prog: 3 bad lines skipped" when any; call at the end of the program.
+  // `what` names the items in the plural ("lines", "messages").
   void summary(std::string_view what = "lines");
 
  private:

@@ -64,6 +64,19 @@ bool optional_string(const json::Member& m, std::optional<std::string>& out, std
   return true;
 }
 
+bool required_name(const json::Member* m, const char* name, std::string& out, std::string& error) {
+  if (!m) {
+    error = fmt::format("missing \"{}\"", name);
+    return false;
+  }
+  if (m->type != json::Type::String || m->raw.size() <= 2) {
+    error = fmt::format("\"{}\" must be a non-empty string", name);
+    return false;
+  }
+  out = json::unescape_string(m->raw);
+  return true;
+}
+
 bool required_value(const json::Member* m, Value& out, std::string& error) {
   if (!m) {
     error = "missing \"value\"";
@@ -96,15 +109,7 @@ bool ReadingParser::parse(std::string_view line, TimeMs now, Reading& out, std::
       append_extra_member(out.extra, m.key, m.raw);
     }
   }
-  if (!sensor) {
-    error = "missing \"sensor\"";
-    return false;
-  }
-  if (sensor->type != json::Type::String || sensor->raw.size() <= 2) {
-    error = "\"sensor\" must be a non-empty string";
-    return false;
-  }
-  out.sensor = json::unescape_string(sensor->raw);
+  if (!required_name(sensor, "sensor", out.sensor, error)) return false;
   if (!required_value(value, out.value, error)) return false;
   if (ts) {
     if (!ts_from_member(*ts, out.ts, error)) return false;
@@ -123,15 +128,7 @@ bool ReadingParser::parse_command(std::string_view line, Command& out, std::stri
     else if (m.key == "value") value = &m;
     else append_extra_member(out.extra, m.key, m.raw);
   }
-  if (!target) {
-    error = "missing \"target\"";
-    return false;
-  }
-  if (target->type != json::Type::String || target->raw.size() <= 2) {
-    error = "\"target\" must be a non-empty string";
-    return false;
-  }
-  out.target = json::unescape_string(target->raw);
+  if (!required_name(target, "target", out.target, error)) return false;
   return required_value(value, out.value, error);
 }
 

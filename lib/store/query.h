@@ -3,14 +3,23 @@
 // later behind the same interface).
 //
 // A HistoryReader opens a database read-only; it is used from one thread at a time
-// (ws-serve keeps one per worker thread). Failures (missing file, not a sensorpipe
-// database, SQL errors) throw RuntimeError with a message fit for "prog: error: ...".
+// (ws-serve keeps one per worker thread). Each run()/list_sensors() call reads one
+// consistent snapshot, even while db-store writes (WAL). Failures (missing file, not a
+// sensorpipe database, SQL errors) throw RuntimeError with a message fit for
+// "prog: error: ..."; a query that matches nothing is not an error (zero rows).
+//
+// Aggregates over a bucket: count counts every reading; sum/avg/min/max take numbers
+// and booleans (true = 1, false = 0) and skip string states (nullopt when a bucket has
+// no numeric reading); first/last are the values with the earliest/latest ts, of any type.
+// Results are the same whether they come from raw rows or roll-ups (sum and avg up to
+// floating-point rounding, since additions happen in a different order).
 #pragma once
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/reading.h"
@@ -23,32 +32,35 @@ enum class Fill { None, Null, Previous };
 
 std::optional<Agg> parse_agg(std::string_view name);  // "avg", "min", ...
 const char* agg_name(Agg a);
+// "avg,min,max" -> list; nullopt (with the bad name in `bad`) on an unknown name.
+std::optional<std::vector<Agg>> parse_agg_list(std::string_view text, std::string& bad);
+std::optional<Fill> parse_fill(std::string_view name);  // "none", "null", "previous"
 
 struct Query {
   std::vector<std::string> sensors;  // patterns (core/pattern.h); empty = every sensor
   TimeMs from = kMinTimeMs;          // inclusive
   TimeMs to = kMaxTimeMs;            // exclusive
-  std::optional<TimeMs> every;       // bucket width; none = raw readings
+  std::optional<TimeMs> every;       // bucket width (> 0); none = raw readings
   std::vector<Agg> aggs;             // with `every`; empty means {Avg}
-  Fill fill = Fill::None;            // empty buckets between from and to
-  std::optional<std::uint64_t> limit;
+  Fill fill = Fill::None;            // empty buckets between from and to (or first and last data when unbounded)
+  std::optional<std::uint64_t> limit;  // at most this many rows in total
   bool descending = false;
-  std::string tz;                    // IANA zone: day-multiple buckets start at local midnight
+  std::string tz;                    // IANA zone: buckets of whole days start at local midnight; empty = UTC
 };
 
 // One output row: a raw reading, or one bucket of one sensor.
 struct Row {
   std::string sensor;
   TimeMs ts = 0;                          // reading time, or bucket start
-  std::optional<Reading> reading;         // raw rows only
+  std::optional<Reading> reading;         // raw rows only (unit/kind are the sensor's current ones)
   std::vector<std::optional<Value>> aggs; // bucket rows: one per Query::aggs, nullopt = no data (fill null)
 };
 
 struct SensorInfo {
   std::string name;
   std::optional<std::string> unit, kind;
-  std::uint64_t count = 0;
-  TimeMs first_ts = 0, last_ts = 0;
+  std::uint64_t count = 0;           // raw readings stored now
+  TimeMs first_ts = 0, last_ts = 0;  // of the stored raw readings (of all ever stored when none are left)
   std::optional<Value> last_value;
 };
 
@@ -56,6 +68,7 @@ struct QueryResult {
   std::uint64_t rows = 0;
   bool truncated = false;  // the limit cut the result
   bool used_rollups = false;
+  std::uint64_t cursor = 0;  // the follow position of the snapshot this answer was read from
 };
 
 class HistoryReader {
@@ -64,10 +77,17 @@ class HistoryReader {
   // Opens `location` ("FILE" for SQLite) read-only.
   static std::unique_ptr<HistoryReader> open(const std::string& location);
 
+  // Sensors whose name matches any pattern (all when empty), sorted by name.
   virtual std::vector<SensorInfo> list_sensors(const std::vector<std::string>& patterns) = 0;
   // Streams rows in order (sensor, then ts; ts descending with Query::descending).
   virtual QueryResult run(const Query& q, const std::function<void(const Row&)>& emit) = 0;
-  // Readings stored after the cursor (for --follow and live catch-up); returns the new cursor.
+
+  // Following new readings (history-query --follow, ws-serve live catch-up):
+  // current_cursor() marks "now"; follow() emits raw rows stored (or replaced) after
+  // `cursor` that match q.sensors and [q.from, q.to), in the order they were stored, and
+  // returns the cursor to pass next time. Call it about once a second: the database keeps
+  // its log of recent stores for at least a minute.
+  virtual std::uint64_t current_cursor() = 0;
   virtual std::uint64_t follow(std::uint64_t cursor, const Query& q, const std::function<void(const Row&)>& emit) = 0;
 };
 

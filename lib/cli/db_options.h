@@ -1,0 +1,20 @@
+// The -d/--db option shared by every tool that opens a sensorpipe database
+// (db-store, history-query, ws-serve): a file name, also taken from SENSORPIPE_DB.
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace sensorpipe::cli {
+
+struct DbOptions {
+  std::string location;  // an SQLite file name (a PostgreSQL URL in a later version)
+};
+
+// Adds -d/--db FILE (env SENSORPIPE_DB; the flag wins). Not marked required in CLI11, so
+// --completion and --help work without it: call require_db() in the tool's body.
+CLI::Option* add_db_options(CLI::App& app, DbOptions& opts);
+// Throws UsageError when neither -d nor SENSORPIPE_DB named a database.
+const std::string& require_db(const DbOptions& opts);
+
+}  // namespace sensorpipe::cli

@@ -1,0 +1,142 @@
+// db-store's write loop (see ingest.h).
+#include "store/ingest.h"
+
+#include <chrono>
+
+#include "core/errors.h"
+#include "core/line_reader.h"
+#include "core/signals.h"
+
+namespace sensorpipe::store {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+int ms_until(Clock::time_point t) {
+  const auto d = std::chrono::duration_cast<std::chrono::milliseconds>(t - Clock::now()).count();
+  return d < 0 ? 0 : static_cast<int>(d);
+}
+}  // namespace
+
+Ingest::Ingest(StoreWriter& writer, LineWriter* out, Diagnostics& diag, const IngestOptions& opt)
+    : writer_(writer), out_(out), diag_(diag), opt_(opt) {}
+
+bool Ingest::in_flight_done() const {
+  return in_flight_ && in_flight_->done.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+}
+
+void Ingest::settle() {
+  if (in_flight_) {
+    // The worker reads in_flight_->batch in place: wait before touching it.
+    WriteStats st;
+    try {
+      st = in_flight_->done.get();  // rethrows the worker's failure here
+    } catch (...) {
+      in_flight_.reset();
+      throw;
+    }
+    std::string held = std::move(in_flight_->held);
+    in_flight_.reset();
+    totals_.stored.add(st);
+    ++totals_.commits;
+    if (out_ && !held.empty()) out_->buffer() += held;
+  }
+  if (out_) out_->flush();
+}
+
+void Ingest::start_commit() {
+  settle();
+  if (batch_.empty()) return;
+  in_flight_.emplace();
+  in_flight_->batch.swap(batch_);
+  in_flight_->held.swap(held_);
+  batch_.reserve(std::min<std::size_t>(opt_.batch_rows, 1 << 16));
+  StoreWriter* w = &writer_;
+  const std::vector<Reading>* b = &in_flight_->batch;
+  in_flight_->done = std::async(std::launch::async, [w, b] { return w->write(*b); });
+}
+
+bool Ingest::run(int fd) {
+  LineReader reader(fd, opt_.max_line_bytes);
+  ReadingParser parser;
+  Reading r;
+  std::string error;
+  const auto interval = std::chrono::milliseconds(opt_.commit_interval);
+  const auto maintain_every = std::chrono::milliseconds(opt_.maintain_interval);
+  Clock::time_point deadline{};
+  auto next_maintain = Clock::now();
+  for (;;) {
+    const auto now = Clock::now();
+    if (!batch_.empty() && now >= deadline) start_commit();
+    if (in_flight_done()) settle();
+    if (now >= next_maintain) {
+      settle();  // one user of the connection at a time
+      writer_.maintain(now_ms());
+      next_maintain = Clock::now() + maintain_every;
+    }
+    int timeout = ms_until(next_maintain);
+    if (!batch_.empty()) timeout = std::min(timeout, ms_until(deadline));
+    if (in_flight_) timeout = std::min(timeout, 5);  // pass its held lines on soon after it is done
+    if (batch_.empty() && !in_flight_ && out_ && !out_->buffer().empty()) out_->flush();  // idle: nothing lingers
+    const auto status = reader.next(timeout);
+    const std::uint64_t n = line_base_ + reader.line_number();
+    switch (status) {
+      case LineReader::Status::Line: {
+        const auto line = reader.line();
+        if (line.find_first_not_of(" \t") == std::string_view::npos) break;  // blank lines are not readings
+        if (!parser.parse(line, now_ms(), r, error)) {
+          try {
+            diag_.bad_line(n, error);
+          } catch (const StrictInputError&) {
+            start_commit();  // what came before the bad line is kept
+            settle();
+            throw;
+          }
+          break;
+        }
+        ++totals_.lines;
+        if (out_) {
+          std::string& dest = opt_.pass_after_commit ? held_ : out_->buffer();
+          append_reading(dest, r);
+          if (opt_.pass_after_commit) dest += '\n';
+          else out_->end_line();
+        }
+        if (batch_.empty()) deadline = Clock::now() + interval;
+        batch_.push_back(std::move(r));
+        r = Reading{};
+        if (batch_.size() >= opt_.batch_rows) start_commit();
+        break;
+      }
+      case LineReader::Status::TooLong:
+        try {
+          diag_.bad_line(n, "line longer than " + std::to_string(reader.max_line_bytes()) + " bytes");
+        } catch (const StrictInputError&) {
+          start_commit();
+          settle();
+          throw;
+        }
+        break;
+      case LineReader::Status::Timeout:
+        if (in_flight_done()) settle();
+        break;
+      case LineReader::Status::Stopped:
+        line_base_ = n;
+        start_commit();
+        settle();
+        return false;
+      case LineReader::Status::Eof:
+        line_base_ = n;
+        return true;
+    }
+  }
+}
+
+void Ingest::finish() {
+  start_commit();
+  settle();
+  // Finish the retention work a short run started (bounded: a huge backlog goes on next time).
+  const auto until = Clock::now() + std::chrono::seconds(2);
+  while (writer_.maintain(now_ms()) && Clock::now() < until) {
+  }
+}
+
+}  // namespace sensorpipe::store

@@ -1,0 +1,45 @@
+// Query results as text: JSON Lines, CSV (RFC 4180, with a header), TSV, or an aligned table.
+//
+// history-query prints with it; ws-serve may reuse the JSON form. A RowFormatter is
+// plain state, one per output. JSON Lines and CSV/TSV lines are produced one at a time
+// (streaming); the table form collects rows and renders them at finish(), since column
+// widths need every row.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/query.h"
+
+namespace sensorpipe::store {
+
+enum class Format { Jsonl, Csv, Tsv, Table };
+std::optional<Format> parse_format(std::string_view name);  // "jsonl", "csv", "tsv", "table"
+
+class RowFormatter {
+ public:
+  // Raw readings when `aggs` is empty; otherwise bucket rows with one column per aggregate.
+  RowFormatter(Format f, std::vector<Agg> aggs);
+  // Sensor lists (--list-sensors).
+  explicit RowFormatter(Format f);
+
+  // Appends complete lines (each ending in '\n') to `out`: the header before the first row.
+  void add(std::string& out, const Row& r);
+  void add(std::string& out, const SensorInfo& s);
+  // Appends what was held back (the table), or the header alone when there were no rows.
+  void finish(std::string& out);
+
+ private:
+  void emit_cells(std::string& out, std::vector<std::string> cells);
+  void start(std::string& out);
+
+  Format format_;
+  std::vector<Agg> aggs_;
+  bool buckets_ = false;
+  std::vector<std::string> header_;
+  bool header_done_ = false;
+  std::vector<std::vector<std::string>> table_;
+};
+
+}  // namespace sensorpipe::store

@@ -1,0 +1,90 @@
+// Bucket aggregation (see rollup.h).
+#include "store/rollup.h"
+
+#include <string>
+
+namespace sensorpipe::store {
+
+std::optional<double> numeric_value(const Value& v) {
+  if (const auto* d = std::get_if<double>(&v)) return *d;
+  if (const auto* b = std::get_if<bool>(&v)) return *b ? 1.0 : 0.0;
+  return std::nullopt;
+}
+
+void Partial::add(TimeMs ts, const Value& v) {
+  if (count == 0 || ts < first_ts) {
+    first_ts = ts;
+    first = v;
+  }
+  if (count == 0 || ts > last_ts) {
+    last_ts = ts;
+    last = v;
+  }
+  ++count;
+  if (const auto n = numeric_value(v)) {
+    if (ncount == 0) {
+      min = max = *n;
+      sum = *n;
+    } else {
+      if (*n < min) min = *n;
+      if (*n > max) max = *n;
+      sum += *n;
+    }
+    ++ncount;
+  }
+}
+
+void Partial::merge(const Partial& o) {
+  if (o.count == 0) return;
+  if (count == 0 || o.first_ts < first_ts) {
+    first_ts = o.first_ts;
+    first = o.first;
+  }
+  if (count == 0 || o.last_ts > last_ts) {
+    last_ts = o.last_ts;
+    last = o.last;
+  }
+  count += o.count;
+  if (o.ncount > 0) {
+    if (ncount == 0) {
+      sum = o.sum;
+      min = o.min;
+      max = o.max;
+    } else {
+      sum += o.sum;
+      if (o.min < min) min = o.min;
+      if (o.max > max) max = o.max;
+    }
+    ncount += o.ncount;
+  }
+}
+
+std::optional<Value> Partial::get(Agg a) const {
+  std::optional<Value> out;
+  // Values are built in place: GCC 12 under ASan warns (falsely) about moving a temporary variant.
+  auto number = [&out](double d) { out.emplace(std::in_place_index<0>, d); };
+  switch (a) {
+    case Agg::Count: number(static_cast<double>(count)); break;
+    case Agg::First: if (count) out = first; break;
+    case Agg::Last: if (count) out = last; break;
+    case Agg::Avg: if (ncount) number(sum / static_cast<double>(ncount)); break;
+    case Agg::Min: if (ncount) number(min); break;
+    case Agg::Max: if (ncount) number(max); break;
+    case Agg::Sum: if (ncount) number(sum); break;
+  }
+  return out;
+}
+
+TimeMs floor_to(TimeMs ts, TimeMs width, TimeMs origin) {
+  TimeMs d = ts - origin;
+  TimeMs q = d / width;
+  if (d % width != 0 && d < 0) --q;
+  return origin + q * width;
+}
+
+TimeMs ceil_to(TimeMs ts, TimeMs width, TimeMs origin) {
+  const TimeMs f = floor_to(ts, width, origin);
+  return f == ts ? f : f + width;
+}
+
+}  // namespace sensorpipe::store

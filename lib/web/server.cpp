@@ -1,0 +1,742 @@
+// The server (see server.h): the one translation unit that includes websocketpp.
+//
+// Broadcast design: the stdin thread appends readings to `pending_`; the I/O thread
+// swaps the batch out and encodes it ONCE per distinct subscription into chunks of
+// ready-made WebSocket frames (several frames per chunk), wrapped as websocketpp
+// "prepared" messages. Every client's send queue then holds pointers to the same
+// chunks, so memory grows with the data, not with data x clients, and a batch costs
+// one write per client instead of one per reading. SSE clients get the same treatment
+// with text/event-stream framing written to the raw socket (websocketpp has no
+// streaming HTTP responses; see deps.md section 5).
+#include "web/server.h"
+
+#include <sys/resource.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <websocketpp/config/asio_no_tls.hpp>
+#include <websocketpp/server.hpp>
+#include <websocketpp/version.hpp>
+#include <boost/version.hpp>
+
+#include "core/errors.h"
+#include "core/pattern.h"
+#include "web/api.h"
+#include "web/http.h"
+#include "web/static_files.h"
+
+namespace sensorpipe::web {
+
+namespace {
+
+// websocketpp's asio config with a smaller read buffer (clients send little, and
+// 10,000 idle connections should not cost 160 MiB of buffers) and logging compiled out.
+struct Config : websocketpp::config::asio {
+  static const std::size_t connection_read_buffer_size = 2048;
+  static const websocketpp::log::level elog_level = websocketpp::log::elevel::none;
+  static const websocketpp::log::level alog_level = websocketpp::log::alevel::none;
+};
+using WsServer = websocketpp::server<Config>;
+using ConPtr = WsServer::connection_ptr;
+using MessagePtr = WsServer::message_ptr;
+using Message = Config::message_type;
+namespace net = websocketpp::lib::asio;
+using websocketpp::connection_hdl;
+
+constexpr std::size_t kChunkBytes = 256 * 1024;        // frames per prepared message, at most about this
+constexpr std::size_t kMaxPendingBytes = 64 << 20;     // stdin outruns the I/O thread: drop beyond this
+constexpr std::size_t kReplayItems = 4096;             // SSE Last-Event-ID catch-up window
+
+struct Item {
+  std::uint64_t seq;
+  std::string sensor;
+  std::string line;
+};
+
+void append_ws_frame(std::string& out, std::string_view payload) {
+  out += static_cast<char>(0x81);  // FIN + text
+  const std::size_t n = payload.size();
+  if (n < 126) {
+    out += static_cast<char>(n);
+  } else if (n < 65536) {
+    out += static_cast<char>(126);
+    out += static_cast<char>((n >> 8) & 0xff);
+    out += static_cast<char>(n & 0xff);
+  } else {
+    out += static_cast<char>(127);
+    for (int shift = 56; shift >= 0; shift -= 8) out += static_cast<char>((static_cast<std::uint64_t>(n) >> shift) & 0xff);
+  }
+  out.append(payload);
+}
+
+void append_sse_event(std::string& out, const Item& item) {
+  out += "id: ";
+  out += std::to_string(item.seq);
+  out += "\ndata: ";
+  out += item.line;  // canonical JSON: never contains a newline
+  out += "\n\n";
+}
+
+bool matches_any(const std::vector<std::string>& patterns, const std::string& sensor) {
+  if (patterns.empty()) return true;
+  for (const auto& p : patterns) {
+    if (pattern_matches(p, sensor)) return true;
+  }
+  return false;
+}
+
+std::string join_key(const std::vector<std::string>& patterns) {
+  std::string key;
+  for (const auto& p : patterns) {
+    key += p;
+    key += '\n';
+  }
+  return key;
+}
+
+struct WsChunk {
+  MessagePtr msg;
+  std::size_t count = 0;
+  std::size_t bytes = 0;
+};
+struct SseChunk {
+  std::shared_ptr<const std::string> text;
+  std::size_t count = 0;
+};
+
+struct WsClient {
+  ConPtr con;
+  std::string id;
+  std::vector<std::string> patterns;
+  std::string key;  // join_key(patterns): clients with equal keys share chunks
+  bool dropped = false;
+};
+
+struct SseClient {
+  ConPtr con;
+  std::string id;
+  std::vector<std::string> patterns;
+  std::string key;
+  std::deque<std::shared_ptr<const std::string>> queue;
+  std::size_t queued_bytes = 0;
+  std::vector<std::shared_ptr<const std::string>> writing;  // the buffers of the write in flight
+  bool closed = false;
+  char read_buf[256];
+};
+
+}  // namespace
+
+LibraryVersions web_library_versions() {
+  LibraryVersions v = core_library_versions();
+  v.emplace_back("websocketpp", std::to_string(websocketpp::major_version) + "." +
+                                    std::to_string(websocketpp::minor_version) + "." +
+                                    std::to_string(websocketpp::patch_version));
+  v.emplace_back("Boost", std::to_string(BOOST_VERSION / 100000) + "." + std::to_string(BOOST_VERSION / 100 % 1000) +
+                              "." + std::to_string(BOOST_VERSION % 100));
+  return v;
+}
+
+bool parse_listen(std::string_view text, std::string& host, std::uint16_t& port) {
+  auto colon = text.rfind(':');
+  if (colon == std::string_view::npos) return false;
+  std::string_view h = text.substr(0, colon), p = text.substr(colon + 1);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  if (h.empty() || h == "localhost") h = "127.0.0.1";
+  if (p.empty() || p.size() > 5) return false;
+  unsigned value = 0;
+  for (char c : p) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (value > 65535) return false;
+  net::error_code ec;
+  net::ip::make_address(std::string(h), ec);
+  if (ec) return false;
+  host = std::string(h);
+  port = static_cast<std::uint16_t>(value);
+  return true;
+}
+
+struct Server::Impl {
+  ServerOptions opts;
+  Metrics& metrics;
+  MemoryHistory& recent;
+  std::unique_ptr<HistorySource> database;
+  CommandSink sink;
+  Logger log;
+  std::optional<StaticFiles> files;
+
+  WsServer srv;
+  std::thread io_thread;
+  std::uint16_t bound_port = 0;
+  std::unique_ptr<net::steady_timer> keepalive;
+  bool running = false;
+
+  // Fed by publish() on the stdin thread.
+  std::mutex pending_mutex;
+  std::vector<Item> pending;
+  std::size_t pending_bytes = 0;
+  bool flush_posted = false;
+  std::uint64_t next_seq = 1;
+
+  // I/O thread only.
+  std::map<void*, WsClient> ws_clients;
+  std::map<void*, std::shared_ptr<SseClient>> sse_clients;
+  std::deque<Item> replay;
+  std::uint64_t next_client = 1;
+  bool stopping = false;
+
+  // API worker.
+  std::thread worker;
+  std::mutex jobs_mutex;
+  std::condition_variable jobs_cv;
+  std::deque<std::function<void()>> jobs;
+  bool worker_stop = false;
+
+  Impl(ServerOptions o, Metrics& m, MemoryHistory& r, std::unique_ptr<HistorySource> db, CommandSink s, Logger l)
+      : opts(std::move(o)), metrics(m), recent(r), database(std::move(db)), sink(std::move(s)), log(std::move(l)) {}
+
+  std::size_t client_count() const { return ws_clients.size() + sse_clients.size(); }
+
+  // ---- refusals -----------------------------------------------------------------
+  void refuse(const ConPtr& con, int status, const std::string& what, const std::string& reason) {
+    metrics.refused.fetch_add(1, std::memory_order_relaxed);
+    log("refused " + what + " from " + con->get_remote_endpoint() + ": " + reason + " (" + std::to_string(status) +
+        ")");
+    con->set_status(static_cast<websocketpp::http::status_code::value>(status));
+    con->replace_header("Content-Type", "application/json");
+    con->set_body(error_reply(status, reason).body + "\n");
+  }
+
+  bool authorized(const ConPtr& con, const Target& target) {
+    if (!opts.token) return true;
+    return constant_time_equal(request_token(con->get_request_header("Authorization"), target), *opts.token);
+  }
+
+  // Checks shared by /ws and /events; false after filling in a refusal.
+  bool admit(const ConPtr& con, const Target& target, const char* what) {
+    if (!authorized(con, target)) {
+      refuse(con, 401, what, "missing or wrong token");
+      con->replace_header("WWW-Authenticate", "Bearer");
+      return false;
+    }
+    if (!origin_allowed(con->get_request_header("Origin"), con->get_request_header("Host"), opts.allowed_origins)) {
+      refuse(con, 403, what, "origin " + con->get_request_header("Origin") + " is not allowed");
+      return false;
+    }
+    if (client_count() >= opts.max_clients) {
+      refuse(con, 503, what, "too many clients (--max-clients " + std::to_string(opts.max_clients) + ")");
+      return false;
+    }
+    if (stopping) {
+      refuse(con, 503, what, "shutting down");
+      return false;
+    }
+    return true;
+  }
+
+  // ---- WebSocket ------------------------------------------------------------------
+  bool on_validate(connection_hdl hdl) {
+    ConPtr con = srv.get_con_from_hdl(hdl);
+    Target target = parse_target(con->get_resource());
+    if (target.path != "/ws") {
+      refuse(con, 404, "websocket", "no WebSocket endpoint at " + target.path + " (use /ws)");
+      return false;
+    }
+    return admit(con, target, "websocket");
+  }
+
+  void on_open(connection_hdl hdl) {
+    ConPtr con = srv.get_con_from_hdl(hdl);
+    WsClient c;
+    c.con = con;
+    c.id = "ws-" + std::to_string(next_client++);
+    Target target = parse_target(con->get_resource());
+    c.patterns = target.params_of("sensor");  // /ws?sensor=home/# subscribes at connect time
+    c.key = join_key(c.patterns);
+    con->send(hello_message(c.id, opts.version), websocketpp::frame::opcode::text);
+    ws_clients.emplace(con.get(), std::move(c));
+    metrics.ws_clients.store(ws_clients.size(), std::memory_order_relaxed);
+    metrics.ws_connections_total.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  void on_close(connection_hdl hdl) {
+    ConPtr con = srv.get_con_from_hdl(hdl);
+    ws_clients.erase(con.get());
+    metrics.ws_clients.store(ws_clients.size(), std::memory_order_relaxed);
+  }
+
+  void reply(WsClient& c, const std::string& text) {
+    websocketpp::lib::error_code ec;
+    srv.send(c.con->get_handle(), text, websocketpp::frame::opcode::text, ec);
+  }
+
+  void on_message(connection_hdl hdl, MessagePtr msg) {
+    ConPtr con = srv.get_con_from_hdl(hdl);
+    auto it = ws_clients.find(con.get());
+    if (it == ws_clients.end()) return;
+    WsClient& c = it->second;
+    metrics.client_messages.fetch_add(1, std::memory_order_relaxed);
+    auto fail = [&](const std::string& why) {
+      metrics.client_errors.fetch_add(1, std::memory_order_relaxed);
+      reply(c, error_message(why));
+    };
+    if (msg->get_opcode() != websocketpp::frame::opcode::text) return fail("expected a text message with JSON");
+    ClientMessage m;
+    std::string error;
+    if (!parse_client_message(msg->get_payload(), c.id, now_ms(), opts.commands, m, error)) return fail(error);
+    switch (m.kind) {
+      case ClientMessage::Kind::Subscribe:
+        for (auto& p : m.patterns) {
+          if (std::find(c.patterns.begin(), c.patterns.end(), p) == c.patterns.end()) c.patterns.push_back(p);
+        }
+        break;
+      case ClientMessage::Kind::Unsubscribe:
+        for (const auto& p : m.patterns) c.patterns.erase(std::remove(c.patterns.begin(), c.patterns.end(), p), c.patterns.end());
+        break;
+      case ClientMessage::Kind::UnsubscribeAll:
+        c.patterns.clear();
+        break;
+      case ClientMessage::Kind::Command:
+        if (!sink(m.line)) {
+          metrics.commands_dropped.fetch_add(1, std::memory_order_relaxed);
+          return fail("command not sent: the output is not being read");
+        }
+        metrics.commands.fetch_add(1, std::memory_order_relaxed);
+        reply(c, ack_message(m.target));
+        return;
+    }
+    if (c.patterns.size() > 256) c.patterns.resize(256);
+    c.key = join_key(c.patterns);
+    reply(c, subscribed_message(c.patterns));
+  }
+
+  // ---- broadcast --------------------------------------------------------------------
+  void flush() {
+    std::vector<Item> batch;
+    {
+      std::lock_guard lock(pending_mutex);
+      batch.swap(pending);
+      pending_bytes = 0;
+      flush_posted = false;
+    }
+    if (batch.empty()) return;
+    std::map<std::string, std::vector<WsChunk>> ws_chunks;
+    std::map<std::string, std::vector<SseChunk>> sse_chunks;
+    auto build_ws = [&](const WsClient& c) -> const std::vector<WsChunk>& {
+      auto found = ws_chunks.find(c.key);
+      if (found != ws_chunks.end()) return found->second;
+      std::vector<WsChunk>& chunks = ws_chunks[c.key];
+      WsChunk cur;
+      for (const auto& item : batch) {
+        if (!matches_any(c.patterns, item.sensor)) continue;
+        if (!cur.msg) {
+          cur.msg = std::make_shared<Message>(Config::con_msg_manager_type::ptr(), websocketpp::frame::opcode::text, 0);
+          cur.msg->set_prepared(true);  // ready-made frames: websocketpp writes the bytes as they are
+        }
+        append_ws_frame(cur.msg->get_raw_payload(), item.line);
+        ++cur.count;
+        if (cur.msg->get_raw_payload().size() >= kChunkBytes) {
+          cur.bytes = cur.msg->get_raw_payload().size();
+          chunks.push_back(std::move(cur));
+          cur = WsChunk{};
+        }
+      }
+      if (cur.msg) {
+        cur.bytes = cur.msg->get_raw_payload().size();
+        chunks.push_back(std::move(cur));
+      }
+      return chunks;
+    };
+    auto build_sse = [&](const SseClient& c) -> const std::vector<SseChunk>& {
+      auto found = sse_chunks.find(c.key);
+      if (found != sse_chunks.end()) return found->second;
+      std::vector<SseChunk>& chunks = sse_chunks[c.key];
+      std::string text;
+      std::size_t count = 0;
+      auto finish = [&] {
+        if (count) chunks.push_back({std::make_shared<const std::string>(std::move(text)), count});
+        text.clear();
+        count = 0;
+      };
+      for (const auto& item : batch) {
+        if (!matches_any(c.patterns, item.sensor)) continue;
+        append_sse_event(text, item);
+        ++count;
+        if (text.size() >= kChunkBytes) finish();
+      }
+      finish();
+      return chunks;
+    };
+
+    std::vector<ConPtr> to_drop;
+    for (auto& [key, c] : ws_clients) {
+      if (c.dropped) continue;
+      const auto& chunks = build_ws(c);
+      for (const auto& chunk : chunks) {
+        if (c.con->get_buffered_amount() + chunk.bytes > opts.client_queue_bytes) {
+          metrics.dropped_messages.fetch_add(chunk.count, std::memory_order_relaxed);
+          if (opts.slow == SlowPolicy::Drop) {
+            c.dropped = true;
+            to_drop.push_back(c.con);
+            break;
+          }
+          continue;
+        }
+        if (!c.con->send(chunk.msg)) metrics.ws_messages_out.fetch_add(chunk.count, std::memory_order_relaxed);
+      }
+    }
+    for (auto& con : to_drop) drop_ws(con);
+    for (auto& [key, c] : sse_clients) {
+      if (c->closed) continue;
+      for (const auto& chunk : build_sse(*c)) {
+        if (!sse_enqueue(c, chunk.text, chunk.count)) break;
+      }
+    }
+    for (auto& item : batch) {
+      replay.push_back(std::move(item));
+      if (replay.size() > kReplayItems) replay.pop_front();
+    }
+  }
+
+  void drop_ws(const ConPtr& con) {
+    auto it = ws_clients.find(con.get());
+    if (it == ws_clients.end()) return;
+    metrics.dropped_clients.fetch_add(1, std::memory_order_relaxed);
+    log("dropped " + it->second.id + " (" + con->get_remote_endpoint() + "): it did not keep up (queue over " +
+        std::to_string(opts.client_queue_bytes) + " bytes)");
+    // A close frame would wait behind the full queue; cut the connection instead.
+    net::error_code ec;
+    con->get_raw_socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
+    con->get_raw_socket().close(ec);
+  }
+
+  // ---- SSE ---------------------------------------------------------------------------
+  void start_sse(const ConPtr& con, const Target& target) {
+    con->defer_http_response();
+    auto c = std::make_shared<SseClient>();
+    c->con = con;
+    c->id = "sse-" + std::to_string(next_client++);
+    c->patterns = target.params_of("sensor");
+    c->key = join_key(c->patterns);
+    sse_clients.emplace(con.get(), c);
+    metrics.sse_clients.store(sse_clients.size(), std::memory_order_relaxed);
+    metrics.sse_connections_total.fetch_add(1, std::memory_order_relaxed);
+    std::string head =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+        "Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\nretry: 2000\n\n";
+    // EventSource reconnects with Last-Event-ID: resend what it missed, if still held.
+    std::string last = con->get_request_header("Last-Event-ID");
+    if (last.empty()) last = target.param("lastEventId").value_or("");
+    std::size_t replayed = 0;
+    if (!last.empty()) {
+      std::uint64_t since = std::strtoull(last.c_str(), nullptr, 10);
+      for (const auto& item : replay) {
+        if (item.seq > since && matches_any(c->patterns, item.sensor)) {
+          append_sse_event(head, item);
+          ++replayed;
+        }
+      }
+    }
+    sse_enqueue(c, std::make_shared<const std::string>(std::move(head)), replayed);
+    sse_watch(c);
+  }
+
+  // Reads (and ignores) what the client sends, to notice at once when it goes away.
+  void sse_watch(const std::shared_ptr<SseClient>& c) {
+    c->con->get_raw_socket().async_read_some(net::buffer(c->read_buf), [this, c](const net::error_code& ec, std::size_t) {
+      if (c->closed) return;
+      if (ec) return sse_close(c);
+      sse_watch(c);
+    });
+  }
+
+  bool sse_enqueue(const std::shared_ptr<SseClient>& c, std::shared_ptr<const std::string> text, std::size_t count) {
+    if (c->queued_bytes + text->size() > opts.client_queue_bytes) {
+      metrics.dropped_messages.fetch_add(count, std::memory_order_relaxed);
+      if (opts.slow == SlowPolicy::Drop) {
+        metrics.dropped_clients.fetch_add(1, std::memory_order_relaxed);
+        log("dropped " + c->id + ": it did not keep up (queue over " + std::to_string(opts.client_queue_bytes) +
+            " bytes)");
+        sse_close(c);
+        return false;
+      }
+      return true;
+    }
+    c->queued_bytes += text->size();
+    c->queue.push_back(std::move(text));
+    metrics.sse_messages_out.fetch_add(count, std::memory_order_relaxed);
+    if (c->writing.empty()) sse_write(c);
+    return true;
+  }
+
+  void sse_write(const std::shared_ptr<SseClient>& c) {
+    if (c->closed || c->queue.empty()) return;
+    std::vector<net::const_buffer> buffers;
+    while (!c->queue.empty() && buffers.size() < 64) {
+      c->writing.push_back(std::move(c->queue.front()));
+      c->queue.pop_front();
+      buffers.emplace_back(net::buffer(*c->writing.back()));
+    }
+    net::async_write(c->con->get_raw_socket(), buffers, [this, c](const net::error_code& ec, std::size_t) {
+      for (const auto& w : c->writing) c->queued_bytes -= w->size();
+      c->writing.clear();
+      if (c->closed) return;
+      if (ec) return sse_close(c);
+      sse_write(c);
+    });
+  }
+
+  void sse_close(const std::shared_ptr<SseClient>& c) {
+    if (c->closed) return;
+    c->closed = true;
+    net::error_code ec;
+    c->con->get_raw_socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
+    c->con->get_raw_socket().close(ec);
+    sse_clients.erase(c->con.get());
+    metrics.sse_clients.store(sse_clients.size(), std::memory_order_relaxed);
+  }
+
+  void schedule_keepalive() {
+    keepalive->expires_after(std::chrono::milliseconds(opts.keepalive_ms));
+    keepalive->async_wait([this](const net::error_code& ec) {
+      if (ec || stopping) return;
+      auto comment = std::make_shared<const std::string>(": keepalive\n\n");
+      std::vector<std::shared_ptr<SseClient>> clients;
+      for (auto& [k, c] : sse_clients) clients.push_back(c);
+      for (auto& c : clients) {
+        if (!c->closed) sse_enqueue(c, comment, 0);
+      }
+      schedule_keepalive();
+    });
+  }
+
+  // ---- HTTP ---------------------------------------------------------------------------
+  void send_reply(const ConPtr& con, const HttpReply& r) {
+    con->set_status(static_cast<websocketpp::http::status_code::value>(r.status));
+    con->replace_header("Content-Type", r.content_type);
+    con->replace_header("Cache-Control", "no-store");
+    con->set_body(r.body);
+  }
+
+  void on_http(connection_hdl hdl) {
+    ConPtr con = srv.get_con_from_hdl(hdl);
+    metrics.http_requests.fetch_add(1, std::memory_order_relaxed);
+    const std::string& method = con->get_request().get_method();
+    Target target = parse_target(con->get_resource());
+    const std::string& path = target.path;
+    if (method != "GET" && method != "HEAD") {
+      con->replace_header("Allow", "GET, HEAD");
+      return send_reply(con, error_reply(405, "only GET and HEAD are supported"));
+    }
+    if (path == "/healthz") {
+      HttpReply r;
+      r.content_type = "text/plain; charset=utf-8";
+      r.body = stopping ? "stopping\n" : "ok\n";
+      r.status = stopping ? 503 : 200;
+      return send_reply(con, r);
+    }
+    if (path == "/metrics" || path == "/events" || path.compare(0, 5, "/api/") == 0) {
+      if (!authorized(con, target)) {
+        refuse(con, 401, path, "missing or wrong token");
+        con->replace_header("WWW-Authenticate", "Bearer");
+        return;
+      }
+    }
+    if (path == "/metrics") {
+      HttpReply r;
+      r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+      r.body = metrics.render();
+      return send_reply(con, r);
+    }
+    if (path == "/events") {
+      if (!admit(con, target, "event stream")) return;
+      return start_sse(con, target);
+    }
+    if (path == "/api/sensors" || path == "/api/history") {
+      con->defer_http_response();
+      std::lock_guard lock(jobs_mutex);
+      jobs.push_back([this, con, target] {
+        HttpReply r;
+        HistorySource& source = database ? *database : static_cast<HistorySource&>(recent);
+        try {
+          r = target.path == "/api/sensors" ? sensors_reply(source, &recent, target)
+                                            : history_reply(source, target, now_ms(), opts.max_points);
+        } catch (const std::exception& e) {
+          r = error_reply(500, e.what());
+        }
+        net::post(srv.get_io_service(), [this, con, r = std::move(r)] {
+          send_reply(con, r);
+          websocketpp::lib::error_code ec;
+          con->send_http_response(ec);
+        });
+      });
+      jobs_cv.notify_one();
+      return;
+    }
+    if (path == "/ws") return send_reply(con, error_reply(426, "/ws is a WebSocket endpoint"));
+    std::optional<StaticFile> file;
+    if (files) file = files->get(path);
+    if (!file) {
+      HttpReply r;
+      r.status = 404;
+      r.content_type = "text/plain; charset=utf-8";
+      r.body = "not found\n";
+      return send_reply(con, r);
+    }
+    con->replace_header("ETag", file->etag);
+    con->replace_header("Cache-Control", file->cache_control);
+    con->replace_header("X-Content-Type-Options", "nosniff");
+    if (con->get_request_header("If-None-Match") == file->etag) {
+      con->set_status(websocketpp::http::status_code::not_modified);
+      return;
+    }
+    con->set_status(websocketpp::http::status_code::ok);
+    con->replace_header("Content-Type", file->content_type);
+    if (file->content_type.compare(0, 9, "text/html") == 0) {
+      con->replace_header("Content-Security-Policy",
+                          "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                          "connect-src 'self' ws: wss:");
+    }
+    if (method == "HEAD") {
+      con->replace_header("Content-Length", std::to_string(file->body.size()));
+      return;
+    }
+    con->set_body(std::move(file->body));
+  }
+
+  void run_worker() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock lock(jobs_mutex);
+        jobs_cv.wait(lock, [&] { return worker_stop || !jobs.empty(); });
+        if (jobs.empty()) return;
+        job = std::move(jobs.front());
+        jobs.pop_front();
+      }
+      job();
+    }
+  }
+
+  // ---- life cycle -------------------------------------------------------------------
+  void start() {
+    if (!opts.www_root.empty()) files.emplace(opts.www_root);
+    // Every client is a file descriptor: allow as many as the hard limit permits.
+    struct rlimit rl{};
+    if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+      rl.rlim_cur = rl.rlim_max;
+      ::setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    srv.clear_access_channels(websocketpp::log::alevel::all);
+    srv.clear_error_channels(websocketpp::log::elevel::all);
+    srv.init_asio();
+    srv.set_reuse_addr(true);
+    srv.set_user_agent("ws-serve (sensorpipe) " + opts.version);
+    srv.set_listen_backlog(4096);
+    srv.set_max_message_size(opts.max_message_size);
+    srv.set_validate_handler([this](connection_hdl h) { return on_validate(h); });
+    srv.set_open_handler([this](connection_hdl h) { on_open(h); });
+    srv.set_close_handler([this](connection_hdl h) { on_close(h); });
+    srv.set_fail_handler([this](connection_hdl h) { on_close(h); });
+    srv.set_message_handler([this](connection_hdl h, MessagePtr m) { on_message(h, std::move(m)); });
+    srv.set_http_handler([this](connection_hdl h) { on_http(h); });
+    net::error_code aec;
+    auto address = net::ip::make_address(opts.host, aec);
+    if (aec) throw RuntimeError("cannot listen on " + opts.host + ": not an IP address");
+    websocketpp::lib::error_code ec;
+    srv.listen(net::ip::tcp::endpoint(address, opts.port), ec);
+    if (ec) {
+      throw RuntimeError("cannot listen on " + opts.host + ":" + std::to_string(opts.port) + ": " + ec.message());
+    }
+    srv.start_accept(ec);
+    if (ec) throw RuntimeError("cannot accept connections: " + ec.message());
+    net::error_code lec;
+    bound_port = srv.get_local_endpoint(lec).port();
+    keepalive = std::make_unique<net::steady_timer>(srv.get_io_service());
+    schedule_keepalive();
+    worker = std::thread([this] { run_worker(); });
+    io_thread = std::thread([this] {
+      try {
+        srv.run();
+      } catch (const std::exception& e) {
+        log(std::string("network thread failed: ") + e.what());
+      }
+    });
+    running = true;
+  }
+
+  void stop() {
+    if (!running) return;
+    running = false;
+    std::promise<void> closed;
+    net::post(srv.get_io_service(), [this, &closed] {
+      stopping = true;
+      websocketpp::lib::error_code ec;
+      srv.stop_listening(ec);
+      keepalive->cancel();
+      for (auto& [k, c] : ws_clients) {
+        c.con->close(websocketpp::close::status::going_away, "server shutting down", ec);
+      }
+      std::vector<std::shared_ptr<SseClient>> sse;
+      for (auto& [k, c] : sse_clients) sse.push_back(c);
+      for (auto& c : sse) sse_close(c);
+      closed.set_value();
+    });
+    closed.get_future().wait_for(std::chrono::seconds(2));
+    // Give clients a moment to answer the close handshake, then stop regardless.
+    for (int i = 0; i < 20; ++i) {
+      std::promise<std::size_t> count;
+      auto f = count.get_future();
+      net::post(srv.get_io_service(), [this, &count] { count.set_value(ws_clients.size()); });
+      if (f.wait_for(std::chrono::milliseconds(500)) != std::future_status::ready || f.get() == 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    srv.stop();
+    if (io_thread.joinable()) io_thread.join();
+    {
+      std::lock_guard lock(jobs_mutex);
+      worker_stop = true;
+    }
+    jobs_cv.notify_all();
+    if (worker.joinable()) worker.join();
+  }
+
+  void publish(const Reading& r) {
+    recent.add(r);
+    metrics.lines_in.fetch_add(1, std::memory_order_relaxed);
+    std::string line = to_json(r);
+    bool post = false;
+    {
+      std::lock_guard lock(pending_mutex);
+      if (pending_bytes + line.size() > kMaxPendingBytes) {
+        metrics.dropped_messages.fetch_add(1, std::memory_order_relaxed);
+        return;
+      }
+      pending_bytes += line.size();
+      pending.push_back(Item{next_seq++, r.sensor, std::move(line)});
+      if (!flush_posted) post = flush_posted = true;
+    }
+    if (post && running) net::post(srv.get_io_service(), [this] { flush(); });
+  }
+};
+
+Server::Server(ServerOptions options, Metrics& metrics, MemoryHistory& recent, std::unique_ptr<HistorySource> database,
+               CommandSink sink, Logger log)
+    : impl_(std::make_unique<Impl>(std::move(options), metrics, recent, std::move(database), std::move(sink),
+                                   std::move(log))) {}
+
+Server::~Server() { impl_->stop(); }
+void Server::start() { impl_->start(); }
+std::uint16_t Server::port() const { return impl_->bound_port; }
+void Server::publish(const Reading& r) { impl_->publish(r); }
+void Server::stop() { impl_->stop(); }
+
+}  // namespace sensorpipe::web

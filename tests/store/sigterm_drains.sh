@@ -1,0 +1,23 @@
+# SIGTERM (and SIGINT) commit every reading that was read and exit 0, even with a long
+# commit interval and a large batch size, so nothing accepted is lost.
+source "$SP_SRC/tests/lib/common.sh"
+source "$SP_SRC/tests/store/lib.sh"
+cd "$T"
+gen_readings 10 500 1795341600000 1000 >a.jsonl
+for sig in TERM INT; do
+  rm -f s.db* in out.jsonl
+  mkfifo in
+  db-store -d s.db --commit-interval 1h --batch-rows 1000000 <in >out.jsonl &
+  pid=$!
+  SP_PIDS+=("$pid")
+  exec 3>in
+  cat a.jsonl >&3
+  wait_lines out.jsonl 5000 20
+  kill -$sig "$pid"
+  set +e; wait "$pid"; st=$?; set -e
+  exec 3>&-
+  assert_eq 0 "$st" "exit status after SIG$sig"
+  assert_eq 5000 "$(sql s.db 'SELECT count(*) FROM readings')" "rows stored after SIG$sig"
+  assert_eq ok "$(sql s.db 'PRAGMA integrity_check')" "integrity after SIG$sig"
+done
+pass "SIGTERM and SIGINT lose nothing"

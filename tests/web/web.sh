@@ -1,0 +1,58 @@
+# Helpers for ws-serve tests (source after tests/lib/common.sh).
+#   start_ws_serve [options...]   starts ws-serve on a free port with stdin from a fifo held
+#                                 open on fd 3; sets WS_PORT, WS_PID, WS_URL, HTTP_URL, WS_ERR, WS_OUT
+#   feed LINE...                  writes lines to its stdin
+#   "$WSC" ARGS...                the node WebSocket client (tests/web/wsclient.js)
+export NODE_PATH="$SP_SRC/node_modules"
+[[ -d $NODE_PATH/ws ]] || fail "node_modules missing: run scripts/deps.sh"
+
+start_ws_serve() {
+  local n=${WS_N:-0}
+  WS_N=$((n + 1))
+  WS_IN="$T/ws-in-$n"
+  WS_OUT="$T/ws-out-$n"
+  WS_ERR="$T/ws-err-$n"
+  rm -f "$WS_IN"
+  mkfifo "$WS_IN"
+  # Opened read-write first, so neither side blocks; ws-serve must not inherit fd 3,
+  # or closing it here would not end its stdin.
+  exec 3<>"$WS_IN"
+  # (Not sp_spawn: a background function call would get /dev/null as stdin.)
+  ws-serve --listen "127.0.0.1:${WS_LISTEN_PORT:-0}" "$@" <"$WS_IN" >"$WS_OUT" 2>"$WS_ERR" 3>&- &
+  WS_PID=$!
+  SP_PIDS+=("$WS_PID")
+  local i
+  for i in $(seq 100); do
+    WS_PORT=$(sed -n 's/.*serving http:\/\/127\.0\.0\.1:\([0-9]*\)\/.*/\1/p' "$WS_ERR" | head -1)
+    [[ -n $WS_PORT ]] && break
+    kill -0 "$WS_PID" 2>/dev/null || fail "ws-serve did not start: $(cat "$WS_ERR")"
+    sleep 0.1
+  done
+  [[ -n $WS_PORT ]] || fail "ws-serve did not report its port: $(cat "$WS_ERR")"
+  WS_URL="ws://127.0.0.1:$WS_PORT/ws"
+  HTTP_URL="http://127.0.0.1:$WS_PORT"
+}
+
+feed() { printf '%s\n' "$@" >&3; }
+
+# Stops ws-serve with SIGTERM and waits; sets WS_STATUS.
+stop_ws_serve() {
+  exec 3>&-
+  kill -TERM "$WS_PID" 2>/dev/null || true
+  set +e
+  wait "$WS_PID"
+  WS_STATUS=$?
+  set -e
+}
+
+# The client is run as its own process (not a shell function), so $! is its PID and
+# killing it ends it.
+WSC="$SP_SRC/tests/web/wsclient.js"
+
+# A reading line: reading SENSOR VALUE [extra json members]
+reading() { printf '{"sensor":"%s","value":%s%s}\n' "$1" "$2" "${3:+,$3}"; }
+
+metric() { # metric NAME[{labels}] -> value
+  curl -s "${METRICS_AUTH[@]}" "$HTTP_URL/metrics" | awk -v m="$1" '$1 == m { print $2 }'
+}
+METRICS_AUTH=()

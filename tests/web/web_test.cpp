@@ -1,0 +1,177 @@
+// Unit tests of lib/web's pure pieces: URL handling, static file confinement, client
+// message validation, the in-memory history and its buckets.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "web/client_message.h"
+#include "web/history.h"
+#include "web/http.h"
+#include "web/server.h"
+#include "web/static_files.h"
+
+using namespace sensorpipe;
+using namespace sensorpipe::web;
+namespace fs = std::filesystem;
+
+TEST_CASE("percent_decode decodes and rejects malformed escapes and NUL") {
+  CHECK(percent_decode("/a%20b").value() == "/a b");
+  CHECK(percent_decode("%2e%2E").value() == "..");
+  CHECK(percent_decode("a+b", true).value() == "a b");
+  CHECK(percent_decode("a+b").value() == "a+b");
+  CHECK_FALSE(percent_decode("%zz"));
+  CHECK_FALSE(percent_decode("abc%2"));
+  CHECK_FALSE(percent_decode("a%00b"));
+}
+
+TEST_CASE("parse_target splits path and repeated parameters") {
+  Target t = parse_target("/api/history?sensor=home%2F%23&sensor=b&agg=avg,max&from=-1h");
+  CHECK(t.path == "/api/history");
+  CHECK(t.params_of("sensor") == std::vector<std::string>{"home/#", "b"});
+  CHECK(t.params_of("agg") == std::vector<std::string>{"avg", "max"});
+  CHECK(t.param("from").value() == "-1h");
+  CHECK_FALSE(t.param("to"));
+}
+
+TEST_CASE("tokens come from a bearer header or the token parameter") {
+  CHECK(request_token("Bearer abc", parse_target("/ws")) == "abc");
+  CHECK(request_token("bearer  abc ", parse_target("/ws")) == "abc");
+  CHECK(request_token("", parse_target("/ws?token=x%2By")) == "x+y");
+  CHECK(constant_time_equal("abc", "abc"));
+  CHECK_FALSE(constant_time_equal("abc", "abd"));
+  CHECK_FALSE(constant_time_equal("abc", "abcd"));
+}
+
+TEST_CASE("origins: same origin and listed ones pass, others fail") {
+  CHECK(origin_allowed("", "127.0.0.1:8080", {}));
+  CHECK(origin_allowed("http://127.0.0.1:8080", "127.0.0.1:8080", {}));
+  CHECK_FALSE(origin_allowed("http://evil.example", "127.0.0.1:8080", {}));
+  CHECK(origin_allowed("https://dash.example", "127.0.0.1:8080", {"https://dash.example"}));
+  CHECK(origin_allowed("https://any.example", "h", {"*"}));
+}
+
+TEST_CASE("parse_listen accepts host:port forms") {
+  std::string host;
+  std::uint16_t port = 0;
+  REQUIRE(parse_listen("127.0.0.1:8080", host, port));
+  CHECK((host == "127.0.0.1" && port == 8080));
+  REQUIRE(parse_listen("[::1]:9", host, port));
+  CHECK(host == "::1");
+  REQUIRE(parse_listen(":80", host, port));
+  CHECK(host == "127.0.0.1");
+  CHECK_FALSE(parse_listen("127.0.0.1", host, port));
+  CHECK_FALSE(parse_listen("127.0.0.1:99999", host, port));
+  CHECK_FALSE(parse_listen("example.com:80", host, port));
+}
+
+TEST_CASE("static files are confined to the root") {
+  char tmpl[] = "/tmp/sp-web-test.XXXXXX";
+  REQUIRE(::mkdtemp(tmpl));
+  fs::path base = tmpl;
+  fs::create_directories(base / "www/sub");
+  fs::create_directories(base / "out");
+  std::ofstream(base / "www/index.html") << "<p>hi</p>";
+  std::ofstream(base / "www/sub/app.js") << "1";
+  std::ofstream(base / "www/.hidden") << "h";
+  std::ofstream(base / "out/secret") << "s";
+  fs::create_symlink(base / "out/secret", base / "www/link");
+  fs::create_symlink(base / "www/sub/app.js", base / "www/inside-link.js");
+  StaticFiles files((base / "www").string());
+  auto index = files.get("/");
+  REQUIRE(index);
+  CHECK(index->body == "<p>hi</p>");
+  CHECK(index->content_type == "text/html; charset=utf-8");
+  CHECK(index->cache_control == "no-cache");
+  auto js = files.get("/sub/app.js");
+  REQUIRE(js);
+  CHECK(js->content_type == "text/javascript; charset=utf-8");
+  CHECK(files.get("/inside-link.js"));  // a symlink that stays inside is fine
+  for (const char* bad : {"/../out/secret", "/sub/../../out/secret", "/%2e%2e/out/secret", "/sub/%2E%2E/index.html",
+                          "/link", "/.hidden", "/sub/..%5c..%5cout", "/index.html%00", "relative", "/nope"}) {
+    INFO(bad);
+    CHECK_FALSE(files.get(bad));
+  }
+  fs::remove_all(base);
+}
+
+TEST_CASE("client messages: subscriptions, commands and errors") {
+  ClientMessage m;
+  std::string error;
+  CommandPolicy any;
+  REQUIRE(parse_client_message(R"({"subscribe":["a/#","b, c"]})", "ws-1", 0, any, m, error));
+  CHECK(m.kind == ClientMessage::Kind::Subscribe);
+  CHECK(m.patterns == std::vector<std::string>{"a/#", "b, c"});
+  REQUIRE(parse_client_message(R"({"unsubscribe":"*"})", "ws-1", 0, any, m, error));
+  CHECK(m.kind == ClientMessage::Kind::UnsubscribeAll);
+  REQUIRE(parse_client_message(R"({"target":"home/led/set","value":0.5,"by":"me","client":"x","ts":1})", "ws-7",
+                               1795347967123, any, m, error));
+  CHECK(m.kind == ClientMessage::Kind::Command);
+  CHECK(m.line ==
+        R"({"target":"home/led/set","value":0.5,"by":"me","client":"ws-7","ts":"2026-11-22T11:46:07.123Z"})");
+  CHECK_FALSE(parse_client_message(R"({"subscribe":[1]})", "c", 0, any, m, error));
+  CHECK(error == "\"subscribe\" must be a list of strings");
+  CHECK_FALSE(parse_client_message(R"({"target":"a/+/b","value":1})", "c", 0, any, m, error));
+  CHECK_FALSE(parse_client_message(R"({"target":"","value":1})", "c", 0, any, m, error));
+  CHECK_FALSE(parse_client_message(R"({"target":"a","value":null})", "c", 0, any, m, error));
+  CHECK_FALSE(parse_client_message(R"({"hello":1})", "c", 0, any, m, error));
+  CommandPolicy only{{"home/+/set"}};
+  CHECK(parse_client_message(R"({"target":"home/led/set","value":1})", "c", 0, only, m, error));
+  CHECK_FALSE(parse_client_message(R"({"target":"garage/door/set","value":1})", "c", 0, only, m, error));
+}
+
+TEST_CASE("memory history: bounded, sorted, filtered, bucketed") {
+  MemoryHistory h(100, 10);
+  for (int i = 0; i < 500; ++i) {
+    Reading r;
+    r.sensor = "a";
+    r.ts = i * 1000;
+    r.value = static_cast<double>(i);
+    h.add(r);
+  }
+  Reading late;
+  late.sensor = "b";
+  late.ts = 5000;
+  late.value = 1.0;
+  h.add(late);
+  late.ts = 1000;  // out of order
+  late.value = 2.0;
+  h.add(late);
+  auto sensors = h.list_sensors({});
+  REQUIRE(sensors.size() == 2);
+  CHECK(sensors[0].count <= 100);
+  CHECK(sensors[1].last_ts == 5000);
+  std::vector<std::pair<TimeMs, double>> b_points;
+  store::Query q;
+  q.sensors = {"b"};
+  h.run(q, [&](const store::Row& row) { b_points.emplace_back(row.ts, std::get<double>(row.reading->value)); });
+  CHECK(b_points == std::vector<std::pair<TimeMs, double>>{{1000, 2.0}, {5000, 1.0}});
+  q.sensors = {"a"};
+  q.from = 490000;
+  q.every = 5000;
+  q.aggs = {store::Agg::Min, store::Agg::Max, store::Agg::Count};
+  std::vector<std::string> rows;
+  h.run(q, [&](const store::Row& row) {
+    rows.push_back(std::to_string(row.ts) + ":" + value_text(*row.aggs[0]) + "," + value_text(*row.aggs[1]) + "," +
+                   value_text(*row.aggs[2]));
+  });
+  CHECK(rows == std::vector<std::string>{"490000:490,494,5", "495000:495,499,5"});
+}
+
+TEST_CASE("bucket helpers") {
+  CHECK(nice_bucket(1) == 1000);
+  CHECK(nice_bucket(25000) == 30000);
+  CHECK(nice_bucket(61000) == 120000);
+  CHECK(duration_text(60000) == "1m");
+  CHECK(duration_text(1500) == "1500ms");
+  CHECK(duration_text(7 * 86400000LL) == "1w");
+  std::vector<Value> vs{Value(1.0), Value(std::string("on")), Value(3.0)};
+  std::vector<const Value*> ptrs{&vs[0], &vs[1], &vs[2]};
+  CHECK(std::get<double>(*aggregate(store::Agg::Avg, ptrs)) == 2.0);
+  CHECK(std::get<double>(*aggregate(store::Agg::Count, ptrs)) == 3.0);
+  CHECK(std::get<std::string>(*aggregate(store::Agg::Last, {&vs[1]})) == "on");
+  CHECK_FALSE(aggregate(store::Agg::Sum, {&vs[1]}));
+}

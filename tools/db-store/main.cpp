@@ -1,0 +1,139 @@
+// db-store: stores JSON Lines readings in an SQLite database and passes them on.
+//
+// Sits in the middle of a pipeline: every accepted reading is written to stdout at once
+// (or, with --pass-after-commit, once it is durable). Storage, batching, roll-ups and
+// retention live in lib/store (StoreWriter, Ingest); this file wires options to them.
+#include <sys/stat.h>
+
+#include <fmt/format.h>
+
+#include "cli/db_options.h"
+#include "cli/tool.h"
+#include "core/errors.h"
+#include "store/ingest.h"
+#include "store/schema.h"
+#include "store/writer.h"
+
+using namespace sensorpipe;
+
+namespace {
+LibraryVersions libraries() {
+  auto libs = core_library_versions();
+  libs.emplace_back("SQLite", store::sqlite_version());
+  return libs;
+}
+}  // namespace
+
+namespace {
+
+struct Options {
+  cli::DbOptions db;
+  cli::InputOptions input;
+  cli::OutputOptions output;
+  bool quiet = false;
+  bool verbose = false;
+  bool pass_after_commit = false;
+  std::size_t batch_rows = 100'000;
+  TimeMs commit_interval = 200;
+  std::optional<TimeMs> retain, retain_rollups;
+  std::string cache_size = "64M";
+  TimeMs busy_timeout = 10'000;
+};
+
+// Bulk when every input is a regular file: batch the pass-through instead of a write per line.
+bool inputs_are_files(const std::vector<std::string>& files) {
+  struct stat st {};
+  if (files.empty() || (files.size() == 1 && files[0] == "-")) return ::fstat(0, &st) == 0 && S_ISREG(st.st_mode);
+  for (const auto& f : files)
+    if (f == "-" && !(::fstat(0, &st) == 0 && S_ISREG(st.st_mode))) return false;
+  return true;
+}
+
+// Retention periods: the durations of core/time.h, plus years ("5y" = 5 x 365 days).
+CLI::Option* add_retention_option(CLI::App& app, const std::string& flags, std::optional<TimeMs>& target,
+                                  const std::string& help) {
+  return app
+      .add_option_function<std::string>(
+          flags,
+          [&target, flags](const std::string& s) {
+            std::optional<TimeMs> d;
+            if (s.size() > 1 && s.size() < 8 && s.back() == 'y' && s.find_first_not_of("0123456789") == s.size() - 1)
+              d = std::stoll(s.substr(0, s.size() - 1)) * 365 * 86'400'000LL;
+            else
+              d = parse_duration(s);
+            if (!d || *d <= 0) throw CLI::ValidationError(flags, "expected a duration such as 12h, 30d or 5y, got '" + s + "'");
+            target = d;
+          },
+          help)
+      ->type_name("DURATION");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cli::Tool tool("db-store", "Store JSON Lines readings in an SQLite database and pass them through",
+                 libraries());
+  Options o;
+  auto& app = tool.app();
+  cli::add_db_options(app, o.db);
+  cli::add_input_options(app, o.input, true);
+  cli::add_output_options(app, o.output);
+  app.add_flag("-q,--quiet", o.quiet, "Do not pass readings through to stdout");
+  app.add_flag("--pass-after-commit", o.pass_after_commit,
+               "Pass readings through only once they are committed (durable)");
+  app.add_option("--batch-rows", o.batch_rows, "Commit after N pending readings (default 100000)")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber);
+  cli::add_duration_option(app, "--commit-interval", o.commit_interval,
+                           "Commit at most DURATION after a reading arrived (default 200ms)");
+  add_retention_option(app, "--retain", o.retain, "Delete raw readings older than DURATION (e.g. 30d)");
+  add_retention_option(app, "--retain-rollups", o.retain_rollups,
+                           "Delete roll-ups older than DURATION (e.g. 5y); needs --retain");
+  app.add_option("--cache-size", o.cache_size, "SQLite page cache size (default 64M)")->type_name("SIZE");
+  cli::add_duration_option(app, "--busy-timeout", o.busy_timeout,
+                           "Wait up to DURATION for another writer's lock (default 10s)");
+  app.add_flag("-v,--verbose", o.verbose, "Print what was stored at the end (on stderr)");
+  if (auto status = tool.parse(argc, argv)) return *status;
+
+  return tool.run([&] {
+    const auto cache = cli::parse_size(o.cache_size);
+    if (!cache || *cache < (1u << 20)) throw UsageError("--cache-size: expected a size of at least 1M, such as 64M");
+    if (o.commit_interval <= 0) throw UsageError("--commit-interval must be positive");
+    tool.diag().set_strict(o.input.strict);
+
+    store::WriterOptions wopt;
+    wopt.retain = o.retain;
+    wopt.retain_rollups = o.retain_rollups;
+    wopt.cache_mib = static_cast<int>(*cache >> 20);
+    wopt.busy_timeout_ms = static_cast<int>(o.busy_timeout);
+    auto writer = store::StoreWriter::open(cli::require_db(o.db), wopt);
+
+    std::optional<LineWriter> out;
+    if (!o.quiet) out.emplace(1, o.output.policy(inputs_are_files(o.input.files)));
+    store::IngestOptions iopt;
+    iopt.batch_rows = o.batch_rows;
+    iopt.commit_interval = o.commit_interval;
+    iopt.max_line_bytes = o.input.max_line_bytes;
+    iopt.pass_after_commit = o.pass_after_commit;
+    store::Ingest ingest(*writer, out ? &*out : nullptr, tool.diag(), iopt);
+
+    bool go_on = true;
+    try {
+      cli::for_each_input(o.input.files, [&](int fd, const std::string&) {
+        if (go_on) go_on = ingest.run(fd);
+      });
+    } catch (const OutputClosed&) {
+      // The consumer went away: keep what was read (a quiet exit 0, as for every tool).
+      ingest.drop_output();
+    }
+    ingest.finish();
+    tool.diag().summary();
+    if (o.verbose) {
+      const auto& t = ingest.totals();
+      tool.diag().info(fmt::format("{} readings: {} new, {} replaced, {} duplicates, {} older than --retain; {} commits",
+                                   t.lines, t.stored.inserted, t.stored.replaced, t.stored.duplicates,
+                                   t.stored.expired, t.commits));
+    }
+    return 0;
+  });
+}

@@ -1,0 +1,181 @@
+// ws-serve: broadcasts the readings on stdin to browsers and scripts (WebSocket /ws,
+// Server-Sent Events /events), serves the dashboard and the history API on the same
+// port, and writes the commands that clients send as JSON lines on stdout, so that
+//   ... | db-store -d home.db | ws-serve -d home.db | mqtt-publish --topic '{target}'
+// closes the loop from sensors to browser and back.
+//
+// Threads: this main thread reads stdin (it never touches the network); the server
+// runs its own network and API threads; commands are written by a writer thread.
+#include <poll.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+
+#include "cli/tool.h"
+#include "core/errors.h"
+#include "core/signals.h"
+#include "sensorpipe/version.h"
+#include "web/command_output.h"
+#include "web/server.h"
+#include "web/static_files.h"
+
+using namespace sensorpipe;
+
+namespace {
+
+struct Options {
+  std::string listen = "127.0.0.1:8080";
+  std::string db;
+  std::string www;
+  std::string token_file;
+  std::vector<std::string> allow_origin;
+  std::vector<std::string> allow_target;
+  std::size_t max_clients = 1024;
+  std::string max_message_size = "64k";
+  std::string client_queue = "8M";
+  std::string slow = "drop";
+  std::size_t history_points = 500000;
+  std::size_t max_points = 2000;
+  TimeMs keepalive = 15000;
+  bool exit_on_eof = false;
+  cli::InputOptions input;
+};
+
+std::string read_token(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw RuntimeError("cannot read token file " + path);
+  std::string token;
+  std::getline(in, token);
+  while (!token.empty() && (token.back() == '\r' || token.back() == ' ' || token.back() == '\t')) token.pop_back();
+  if (token.empty()) throw RuntimeError("token file " + path + " is empty");
+  return token;
+}
+
+std::size_t size_option(const std::string& flag, const std::string& text) {
+  auto size = cli::parse_size(text);
+  if (!size || *size == 0) throw UsageError(flag + ": expected a size such as 64k or 8M, got \"" + text + "\"");
+  return *size;
+}
+
+// Reads readings until EOF (or a stop request) and hands each to the server.
+void pump_stdin(const Options& opts, web::Server& server, web::Metrics& metrics, Diagnostics& diag) {
+  LineReader reader(0, opts.input.max_line_bytes);
+  ReadingParser parser;
+  Reading reading;
+  std::string error;
+  for (;;) {
+    switch (reader.next()) {
+      case LineReader::Status::Line:
+        if (reader.line().empty()) continue;
+        if (parser.parse(reader.line(), now_ms(), reading, error)) {
+          server.publish(reading);
+        } else {
+          metrics.bad_lines.fetch_add(1, std::memory_order_relaxed);
+          diag.bad_line(reader.line_number(), error);
+        }
+        continue;
+      case LineReader::Status::TooLong:
+        metrics.bad_lines.fetch_add(1, std::memory_order_relaxed);
+        diag.bad_line(reader.line_number(), "line longer than " + std::to_string(reader.max_line_bytes()) + " bytes");
+        continue;
+      case LineReader::Status::Timeout:
+        continue;
+      case LineReader::Status::Stopped:
+        return;
+      case LineReader::Status::Eof:
+        if (opts.exit_on_eof) return;
+        // Keep serving what came in until told to stop.
+        while (!stop_requested()) {
+          pollfd pfd{stop_fd(), POLLIN, 0};
+          ::poll(&pfd, 1, 1000);
+        }
+        return;
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cli::Tool tool("ws-serve", "Broadcast readings to browsers (WebSocket, SSE, dashboard); commands back to stdout",
+                 web::web_library_versions());
+  Options opts;
+  auto& app = tool.app();
+  app.add_option("-l,--listen", opts.listen, "Address and port to serve on (0.0.0.0:PORT for every interface)")
+      ->type_name("ADDR")
+      ->capture_default_str();
+  app.add_option("-d,--db", opts.db, "Database for /api/history and /api/sensors (read-only)")
+      ->type_name("FILE")
+      ->envname("SENSORPIPE_DB");
+  app.add_option("--www", opts.www, "Directory of the dashboard (default: ../share/sensorpipe/www from the binary)")
+      ->type_name("DIR");
+  app.add_option("--token-file", opts.token_file, "Require the token in this file (Bearer header or ?token=)")
+      ->type_name("FILE");
+  app.add_option("--allow-origin", opts.allow_origin, "Browser origin allowed besides the page's own ('*' = any)")
+      ->type_name("ORIGIN");
+  app.add_option("--allow-target", opts.allow_target, "Accept commands only for targets matching this pattern")
+      ->type_name("PATTERN");
+  app.add_option("--max-clients", opts.max_clients, "Most WebSocket and SSE clients at once")
+      ->type_name("N")
+      ->capture_default_str();
+  app.add_option("--max-message-size", opts.max_message_size, "Largest message a client may send")
+      ->type_name("SIZE")
+      ->capture_default_str();
+  app.add_option("--client-queue", opts.client_queue, "Bytes that may wait for one client before it is slow")
+      ->type_name("SIZE")
+      ->capture_default_str();
+  app.add_option("--slow", opts.slow, "What to do with a slow client: drop it, or skip readings for it")
+      ->type_name("MODE")
+      ->check(CLI::IsMember({"drop", "skip"}))
+      ->capture_default_str();
+  app.add_option("--history-points", opts.history_points, "Readings kept in memory for /api/history without -d")
+      ->type_name("N")
+      ->capture_default_str();
+  app.add_option("--max-points", opts.max_points, "Points per series in /api/history before the server buckets")
+      ->type_name("N")
+      ->capture_default_str();
+  cli::add_duration_option(app, "--keepalive", opts.keepalive, "Interval of SSE keep-alive comments (default 15s)");
+  app.add_flag("--exit-on-eof", opts.exit_on_eof, "Stop when stdin ends (default: keep serving)");
+  cli::add_input_options(app, opts.input, false);
+  if (auto status = tool.parse(argc, argv)) return *status;
+
+  return tool.run([&] {
+    Diagnostics& diag = tool.diag();
+    diag.set_strict(opts.input.strict);
+    web::ServerOptions so;
+    if (!web::parse_listen(opts.listen, so.host, so.port))
+      throw UsageError("--listen: expected HOST:PORT such as 127.0.0.1:8080, got \"" + opts.listen + "\"");
+    so.max_message_size = size_option("--max-message-size", opts.max_message_size);
+    so.client_queue_bytes = size_option("--client-queue", opts.client_queue);
+    if (opts.max_clients == 0) throw UsageError("--max-clients: must be at least 1");
+    so.max_clients = opts.max_clients;
+    so.slow = opts.slow == "skip" ? web::SlowPolicy::Skip : web::SlowPolicy::Drop;
+    so.max_points = opts.max_points;
+    so.keepalive_ms = std::max<TimeMs>(opts.keepalive, 100);
+    so.allowed_origins = opts.allow_origin;
+    so.commands.allowed_targets = opts.allow_target;
+    so.version = SENSORPIPE_VERSION;
+    if (!opts.token_file.empty()) so.token = read_token(opts.token_file);
+    so.www_root = opts.www.empty() ? web::default_www_root() : opts.www;
+    if (so.www_root.empty()) diag.warning("no dashboard found next to the binary; use --www DIR (serving the API only)");
+
+    std::unique_ptr<web::HistorySource> database;
+    if (!opts.db.empty()) database = web::open_database_history(opts.db);
+
+    web::Metrics metrics;
+    web::MemoryHistory recent(opts.history_points);
+    web::CommandOutput commands(
+        1, 1024, [] { request_stop(); }, [&](const std::string& e) { diag.error("writing commands: " + e); });
+    web::Server server(
+        so, metrics, recent, std::move(database), [&](const std::string& line) { return commands.offer(line); },
+        [&](const std::string& message) { diag.info(message); });
+    server.start();
+    const std::string shown_host = so.host.find(':') != std::string::npos ? "[" + so.host + "]" : so.host;
+    diag.info("serving http://" + shown_host + ":" + std::to_string(server.port()) + "/ (WebSocket /ws, SSE /events)");
+    pump_stdin(opts, server, metrics, diag);
+    server.stop();
+    diag.summary();
+    return 0;
+  });
+}
