@@ -24,7 +24,8 @@ start_ingest() {
 
 # Restarts the test broker on the same port and configuration (keeps its persistence).
 restart_mosquitto() {
-  sp_spawn mosquitto -c "$MQTT_CONF"
+  # Not holding the test's fifo fds (3-5) open: that would keep readers from seeing EOF.
+  sp_spawn mosquitto -c "$MQTT_CONF" 3>&- 4>&- 5>&-
   MQTT_PID=$!
   wait_port "$MQTT_PORT"
 }
