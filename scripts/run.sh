@@ -205,6 +205,11 @@ EOF
 fi
 
 # 3. Broker -> history -> dashboard; the dashboard's commands -> broker.
+# The database gets its schema first: ws-serve must not open a half-created file.
+if have db-store; then
+  "$bin/db-store" -d "$db" --quiet </dev/null 2>>"$logs/serve.log" ||
+    { echo "$me: error: cannot create the database $db (see $logs/serve.log)" >&2; exit 1; }
+fi
 stages=()
 if ((mqtt)); then
   stages+=("$bin/mqtt-ingest" -b "$broker_url" -t 'home/#' --persistent -i sensorpipe-run-ingest)
