@@ -66,6 +66,9 @@ bin=$(cd "$bin" && pwd)
 runner=$src/share/sensorpipe/systemd/sensorpipe-pipeline
 mkdir -p "$data_dir"
 data_dir=$(cd "$data_dir" && pwd)
+# One run per data directory: two would write one database through two brokers.
+exec 9>"$data_dir/.run.lock"
+flock -n 9 || { echo "$me: error: another scripts/run.sh is using $data_dir (use --data-dir)" >&2; exit 1; }
 logs=$data_dir/logs
 mkdir -p "$logs" "$data_dir/mosquitto"
 db=$data_dir/home.db
@@ -157,7 +160,7 @@ fi
 set -m
 start() {
   local name=$1; shift
-  "$@" </dev/null >>"$logs/$name.log" 2>&1 &
+  "$@" </dev/null >>"$logs/$name.log" 2>&1 9>&- &
   jobs_started+=("$!") job_names+=("$name")
   echo "$!" >>"$pids_file"
 }
@@ -205,6 +208,11 @@ EOF
 fi
 
 # 3. Broker -> history -> dashboard; the dashboard's commands -> broker.
+# The database gets its schema first: ws-serve must not open a half-created file.
+if have db-store; then
+  "$bin/db-store" -d "$db" --quiet </dev/null 2>>"$logs/serve.log" ||
+    { echo "$me: error: cannot create the database $db (see $logs/serve.log)" >&2; exit 1; }
+fi
 stages=()
 if ((mqtt)); then
   stages+=("$bin/mqtt-ingest" -b "$broker_url" -t 'home/#' --persistent -i sensorpipe-run-ingest)

@@ -103,5 +103,9 @@ if built mqtt-ingest && built mqtt-publish && built db-store && built history-qu
   assert_contains "$last" '"value":37' "LED brightness after the command"
   pass "the actuator loop: a command on home/led/set sets the LED"
 fi
+run "$run_sh" --bin "$SP_BIN" --data-dir "$T/data" --port "$(free_port)"
+assert_eq 1 "$status" "a second run.sh on the same data directory"
+assert_contains "$err" "run.sh: error: another scripts/run.sh is using $T/data" "second run.sh message"
+pass "a second run.sh on the same data directory is refused"
 stop_run "$T/data"
 pass "SIGINT stops all $(echo $started | wc -w) processes run.sh started"

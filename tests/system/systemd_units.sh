@@ -63,9 +63,12 @@ start_unit() { # UNIT ENV_FILE
       for kv in $line; do export "${kv//%S/$T/state}"; done
     done <<<"$env_lines"
     set -a; source "$2"; set +a
+    cd "$T/state"
+    while IFS= read -r pre; do
+      [[ -n $pre ]] && { eval "$pre" || exit 1; }
+    done <<<"$(sed -n 's/^ExecStartPre=//p' "$unit" | sed 's/%i/test/g')"
     cmd=${exec_start//%i/test}
     cmd=${cmd// | / \'|\' }
-    cd "$T/state"
     eval "exec $cmd"
   ) >"$T/$1.out" 2>"$T/$1.err" &
   unit_pid=$!
