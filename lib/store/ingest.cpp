@@ -94,6 +94,7 @@ bool Ingest::run(int fd) {
       settle();  // one user of the connection at a time
       writer_.maintain(now_ms());
       next_maintain = Clock::now() + maintain_every;
+      if (opt_.progress) opt_.progress(totals_);
     }
     int timeout = ms_until(next_maintain);
     if (!batch_.empty()) timeout = std::min(timeout, ms_until(deadline));

@@ -11,6 +11,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <future>
 #include <optional>
 #include <string>
@@ -28,6 +29,8 @@ struct IngestOptions {
   TimeMs maintain_interval = 1'000;
   std::size_t max_line_bytes = 1 << 20;
   bool pass_after_commit = false;  // hold passed-through lines until their batch is durable
+  // Called about once a second with the totals so far (the tool draws a progress line).
+  std::function<void(const struct IngestTotals&)> progress;
 };
 
 struct IngestTotals {
