@@ -435,7 +435,9 @@ void Client::stop() {
   if (manager_.joinable()) manager_.join();
   if (!paho_->client) return;
   try {
-    if (paho_->client->is_connected()) paho_->client->disconnect(1000)->wait_for(2000ms);
+    // Short: publishers drain() before stopping, and a subscriber has nothing in flight
+    // worth waiting for (its unacknowledged messages stay with the broker for next time).
+    if (paho_->client->is_connected()) paho_->client->disconnect(100)->wait_for(1000ms);
   } catch (const ::mqtt::exception&) {
     // Already gone: nothing left to close.
   }
