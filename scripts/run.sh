@@ -216,6 +216,8 @@ fi
 stages=()
 if ((mqtt)); then
   stages+=("$bin/mqtt-ingest" -b "$broker_url" -t 'home/#' --persistent -i sensorpipe-run-ingest)
+  # Commands to the house (home/.../set) are on the broker too; they are not readings.
+  stages+=('|' grep --line-buffered -v -E '"sensor":"[^"]*/set"')
 else
   stages+=("$bin/sensor-sim" --house "$houses" --prefix "$prefix" --rate 1)
 fi
@@ -235,7 +237,9 @@ serve_job=$((${#jobs_started[@]} - 1))
 
 # 4. The simulated house, publishing live and obeying commands on its .../set topics.
 if ((mqtt)); then
-  pipeline house "$bin/mqtt-ingest" -b "$broker_url" -t "$set_filter" -i sensorpipe-run-house \
+  # sensor-sim keeps simulating when its command input ends: stop it 2 s after the
+  # subscriber, so Ctrl-C is quick (nothing is lost: the house is a source).
+  SENSORPIPE_DRAIN_TIMEOUT=2 pipeline house "$bin/mqtt-ingest" -b "$broker_url" -t "$set_filter" -i sensorpipe-run-house \
     '|' "$bin/sensor-sim" --house "$houses" --prefix "$prefix" --rate 1 --actuators \
     '|' "$bin/mqtt-publish" -b "$broker_url" -q 1 --topic '{sensor}'
 fi

@@ -101,6 +101,8 @@ if built mqtt-ingest && built mqtt-publish && built db-store && built history-qu
     [[ $last == *'"value":37'* ]] && break
   done
   assert_contains "$last" '"value":37' "LED brightness after the command"
+  run history-query -d "$db" --list-sensors -f jsonl
+  assert_not_contains "$out" '"sensor":"home/led/set"' "commands are not stored as readings"
   pass "the actuator loop: a command on home/led/set sets the LED"
 fi
 run "$run_sh" --bin "$SP_BIN" --data-dir "$T/data" --port "$(free_port)"
