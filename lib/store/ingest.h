@@ -46,8 +46,9 @@ class Ingest {
   Ingest(StoreWriter& writer, LineWriter* out, Diagnostics& diag, const IngestOptions& opt);
 
   // Reads `fd` until EOF or a stop request. Returns false when stopped (skip further inputs).
-  // Line numbers continue across inputs.
-  bool run(int fd);
+  // Bad lines are reported as "line N: reason", or "NAME: line N: reason" when `name` is
+  // given (several inputs); line numbers count from 1 in each input.
+  bool run(int fd, const std::string& name = "");
   // Commits what is pending and flushes the output; call once at the end.
   void finish();
   // Stops passing lines on (stdout was closed); storing goes on.
@@ -76,7 +77,6 @@ class Ingest {
     std::future<std::pair<WriteStats, double>> done;
   };
   std::optional<InFlight> in_flight_;
-  std::uint64_t line_base_ = 0;
 };
 
 }  // namespace sensorpipe::store

@@ -130,8 +130,9 @@ int main(int argc, char** argv) {
 
     bool go_on = true;
     try {
-      cli::for_each_input(o.input.files, [&](int fd, const std::string&) {
-        if (go_on) go_on = ingest.run(fd);
+      const bool several = o.input.files.size() > 1;
+      cli::for_each_input(o.input.files, [&](int fd, const std::string& name) {
+        if (go_on) go_on = ingest.run(fd, several ? name : std::string());
       });
     } catch (const OutputClosed&) {
       // The consumer went away: keep what was read (a quiet exit 0, as for every tool).
