@@ -14,6 +14,7 @@
 #include "core/errors.h"
 #include "core/signals.h"
 #include "core/time.h"
+#include "mqtt/tls_probe.h"
 
 namespace sensorpipe::mqtt {
 
@@ -22,6 +23,7 @@ using namespace std::chrono_literals;
 struct Client::Paho {
   std::unique_ptr<::mqtt::async_client> client;
   std::vector<::mqtt::const_message_ptr> retry;  // failed deliveries to send again (under Client::mutex_)
+  ::mqtt::connect_options connect;
 };
 
 class Client::Listener : public ::mqtt::iaction_listener {
@@ -208,11 +210,21 @@ bool Client::try_connect(std::string& failure, bool& fatal) {
     if (!c.cert.empty()) ssl.key_store(c.cert);
     if (!c.key.empty()) ssl.private_key(c.key);
     ssl.enable_server_cert_auth(!c.insecure).verify(!c.insecure);
-    ssl.error_handler([this](const std::string& msg) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (tls_error_.empty()) tls_error_ = msg;
-    });
+    // No ssl error_handler: Paho 1.2 leaves OpenSSL a pointer to a destroyed copy of
+    // the options (ASan: stack-use-after-scope). tls_certificate_problem() explains instead.
     b.ssl(ssl.finalize());
+    if (!ever_connected_) {
+      const auto hostport = uri_.substr(uri_.find("://") + 3);
+      const auto colon = hostport.rfind(':');
+      std::string host = hostport.substr(0, colon);
+      if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+      const int port = std::atoi(hostport.c_str() + colon + 1);
+      if (const auto problem = tls_certificate_problem(host, port, c)) {
+        failure = "TLS handshake failed: " + *problem;
+        fatal = true;
+        return false;
+      }
+    }
   }
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -221,7 +233,8 @@ bool Client::try_connect(std::string& failure, bool& fatal) {
   int rc = 0, reason = 0;
   std::string what;
   try {
-    auto tok = paho_->client->connect(b.finalize());
+    paho_->connect = b.finalize();
+    auto tok = paho_->client->connect(paho_->connect);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(c.connect_timeout_ms) + 2s;
     while (!tok->wait_for(100ms)) {
       bool stopping;
