@@ -9,7 +9,7 @@
 // so a handler that has written the reading out gives at-least-once delivery.
 // The logger is called from internal threads (state changes: connected, lost,
 // retrying), never concurrently with itself.
-// Failures: a refused login or a failed TLS certificate check is fatal (fatal_error()
+// Failures: a refused login or a rejected broker certificate is fatal (fatal_error()
 // is set and a stop is requested, no endless retry); a broker that is merely
 // unreachable is retried with back-off (1 s doubling to 30 s) for ever.
 #pragma once
@@ -117,7 +117,6 @@ class Client {
   bool ever_connected_ = false;
   std::string last_failure_;
   std::string fatal_;
-  std::string tls_error_;
   std::thread manager_;
 
   std::atomic<std::uint64_t> published_{0};
