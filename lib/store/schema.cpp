@@ -53,11 +53,6 @@ CREATE TABLE changes(
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion, "one migration per version");
 
-std::int64_t pragma_int(sql::Db& db, const char* pragma) {
-  sql::Stmt s(db, pragma);
-  return s.step() ? s.column_int(0) : 0;
-}
-
 // Reads application_id/user_version; turns SQLite's "file is not a database" into our words.
 void identify(sql::Db& db, std::int64_t& app_id, std::int64_t& version, std::int64_t& objects) {
   try {
@@ -107,12 +102,7 @@ std::unique_ptr<sql::Db> open_for_writing(const std::string& path, int cache_mib
   auto db = std::make_unique<sql::Db>(path, sql::Db::Mode::ReadWriteCreate);
   db->exec("PRAGMA busy_timeout=" + std::to_string(busy_timeout_ms));
   std::int64_t app_id = 0, version = 0, objects = 0;
-  {
-    // One snapshot: another writer may be creating the schema right now.
-    sql::Transaction snapshot(*db, "BEGIN");
-    identify(*db, app_id, version, objects);
-    snapshot.commit();
-  }
+  identify(*db, app_id, version, objects);
   // A file with tables but no id is another application's: never touch it (not even WAL).
   if (!(app_id == 0 && version == 0 && objects == 0)) check_version(*db, app_id, version);
   enable_wal(*db, busy_timeout_ms);
