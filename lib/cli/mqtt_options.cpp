@@ -16,7 +16,7 @@ namespace {
 const char* kGroup = "Connection";
 
 CLI::Option* add_qos(CLI::App& app, const std::string& flags, int& target, const std::string& help) {
-  return app.add_option(flags, target, help)->check(CLI::Range(0, 2))->type_name("0|1|2")->group(kGroup);
+  return app.add_option(flags, target, help)->check(CLI::Range(0, 2).description(""))->type_name("0|1|2")->group(kGroup);
 }
 }  // namespace
 

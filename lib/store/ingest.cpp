@@ -75,7 +75,7 @@ void Ingest::start_commit() {
   });
 }
 
-bool Ingest::run(int fd) {
+bool Ingest::run(int fd, const std::string& name) {
   LineReader reader(fd, opt_.max_line_bytes);
   ReadingParser parser;
   Reading r;
@@ -94,20 +94,25 @@ bool Ingest::run(int fd) {
       settle();  // one user of the connection at a time
       writer_.maintain(now_ms());
       next_maintain = Clock::now() + maintain_every;
+      if (opt_.progress) opt_.progress(totals_);
     }
     int timeout = ms_until(next_maintain);
     if (!batch_.empty()) timeout = std::min(timeout, ms_until(deadline));
     if (in_flight_) timeout = std::min(timeout, 5);  // pass its held lines on soon after it is done
     if (batch_.empty() && !in_flight_ && out_ && !out_->buffer().empty()) out_->flush();  // idle: nothing lingers
     const auto status = reader.next(timeout);
-    const std::uint64_t n = line_base_ + reader.line_number();
+    const std::uint64_t n = reader.line_number();
+    const auto bad = [&](const std::string& reason) {
+      if (name.empty()) diag_.bad_line(n, reason);
+      else diag_.bad_input(name + ": line " + std::to_string(n), reason);
+    };
     switch (status) {
       case LineReader::Status::Line: {
         const auto line = reader.line();
         if (line.find_first_not_of(" \t") == std::string_view::npos) break;  // blank lines are not readings
         if (!parser.parse(line, kNoTs, r, error)) {
           try {
-            diag_.bad_line(n, error);
+            bad(error);
           } catch (const StrictInputError&) {
             start_commit();  // what came before the bad line is kept
             settle();
@@ -131,7 +136,7 @@ bool Ingest::run(int fd) {
       }
       case LineReader::Status::TooLong:
         try {
-          diag_.bad_line(n, "line longer than " + std::to_string(reader.max_line_bytes()) + " bytes");
+          bad("line longer than " + std::to_string(reader.max_line_bytes()) + " bytes");
         } catch (const StrictInputError&) {
           start_commit();
           settle();
@@ -142,12 +147,10 @@ bool Ingest::run(int fd) {
         if (in_flight_done()) settle();
         break;
       case LineReader::Status::Stopped:
-        line_base_ = n;
         start_commit();
         settle();
         return false;
       case LineReader::Status::Eof:
-        line_base_ = n;
         return true;
     }
   }

@@ -11,6 +11,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <future>
 #include <optional>
 #include <string>
@@ -28,6 +29,8 @@ struct IngestOptions {
   TimeMs maintain_interval = 1'000;
   std::size_t max_line_bytes = 1 << 20;
   bool pass_after_commit = false;  // hold passed-through lines until their batch is durable
+  // Called about once a second with the totals so far (the tool draws a progress line).
+  std::function<void(const struct IngestTotals&)> progress;
 };
 
 struct IngestTotals {
@@ -43,8 +46,9 @@ class Ingest {
   Ingest(StoreWriter& writer, LineWriter* out, Diagnostics& diag, const IngestOptions& opt);
 
   // Reads `fd` until EOF or a stop request. Returns false when stopped (skip further inputs).
-  // Line numbers continue across inputs.
-  bool run(int fd);
+  // Bad lines are reported as "line N: reason", or "NAME: line N: reason" when `name` is
+  // given (several inputs); line numbers count from 1 in each input.
+  bool run(int fd, const std::string& name = "");
   // Commits what is pending and flushes the output; call once at the end.
   void finish();
   // Stops passing lines on (stdout was closed); storing goes on.
@@ -73,7 +77,6 @@ class Ingest {
     std::future<std::pair<WriteStats, double>> done;
   };
   std::optional<InFlight> in_flight_;
-  std::uint64_t line_base_ = 0;
 };
 
 }  // namespace sensorpipe::store

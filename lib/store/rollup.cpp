@@ -34,6 +34,28 @@ void Partial::add(TimeMs ts, const Value& v) {
   }
 }
 
+void Partial::add_number(TimeMs ts, double v) {
+  if (count == 0 || ts < first_ts) {
+    first_ts = ts;
+    if (auto* d = std::get_if<double>(&first)) *d = v;
+    else first = v;
+  }
+  if (count == 0 || ts > last_ts) {
+    last_ts = ts;
+    if (auto* d = std::get_if<double>(&last)) *d = v;
+    else last = v;
+  }
+  ++count;
+  if (ncount == 0) {
+    min = max = sum = v;
+  } else {
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+  }
+  ++ncount;
+}
+
 void Partial::merge(const Partial& o) {
   if (o.count == 0) return;
   if (count == 0 || o.first_ts < first_ts) {

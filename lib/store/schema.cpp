@@ -61,9 +61,15 @@ std::int64_t pragma_int(sql::Db& db, const char* pragma) {
 // Reads application_id/user_version; turns SQLite's "file is not a database" into our words.
 void identify(sql::Db& db, std::int64_t& app_id, std::int64_t& version, std::int64_t& objects) {
   try {
-    app_id = pragma_int(db, "PRAGMA application_id");
-    version = pragma_int(db, "PRAGMA user_version");
-    objects = pragma_int(db, "SELECT count(*) FROM sqlite_master");
+    // One statement, so one snapshot: a second writer creating the file at the same time
+    // must not be seen half-way (tables there, application_id not yet).
+    sql::Stmt s(db,
+                "SELECT (SELECT application_id FROM pragma_application_id()), "
+                "(SELECT user_version FROM pragma_user_version()), (SELECT count(*) FROM sqlite_master)");
+    if (!s.step()) throw RuntimeError("no answer");
+    app_id = s.column_int(0);
+    version = s.column_int(1);
+    objects = s.column_int(2);
   } catch (const RuntimeError&) {
     throw RuntimeError(db.path() + " is not a sensorpipe database (not an SQLite file)");
   }

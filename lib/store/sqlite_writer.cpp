@@ -116,7 +116,7 @@ class SqliteWriter final : public StoreWriter {
     merge_hour_ = sql::Stmt(*db_, with_table(kMergeSql, "rollup_hour"));
     replace_minute_ = sql::Stmt(*db_, "INSERT OR REPLACE INTO rollup_minute VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
     replace_hour_ = sql::Stmt(*db_, "INSERT OR REPLACE INTO rollup_hour VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
-    new_sensor_ = sql::Stmt(*db_, "INSERT INTO sensors(name) VALUES(?1)");
+    new_sensor_ = sql::Stmt(*db_, "INSERT OR IGNORE INTO sensors(name) VALUES(?1)");  // another writer may have added it
     update_sensor_ =
         sql::Stmt(*db_, "UPDATE sensors SET unit=?2, kind=?3, first_seen=?4, last_seen=?5 WHERE id=?1");
     sql::Stmt load(*db_, "SELECT id, name, unit, kind, first_seen, last_seen FROM sensors");
@@ -271,12 +271,27 @@ class SqliteWriter final : public StoreWriter {
     reload_sensors_ = false;
   }
 
+  // One reading of the batch, with what the hot path needs copied in, so the sorted pass
+  // reads entries sequentially instead of jumping around the batch.
   struct Entry {
     std::int64_t sid;
     TimeMs ts;
-    std::uint32_t idx;
-    std::uint32_t sensor;
+    double num;              // the value when kind is 0 (number) or 1 (boolean)
+    std::uint32_t idx;       // position in the batch (later wins)
+    std::uint32_t sensor;    // index into sensors_
+    std::uint8_t kind;       // Value's alternative: 0 number, 1 boolean, 2 string
+    bool has_extra;
   };
+
+  void bind_entry(sql::Stmt& s, int p, const Entry& e) {
+    s.bind(p, e.sid).bind(p + 1, e.ts);
+    const Reading& r = (*batch_)[e.idx];
+    if (e.kind == 0) s.bind(p + 2, e.num);
+    else if (e.kind == 1) s.bind(p + 2, static_cast<std::int64_t>(e.num != 0));
+    else s.bind(p + 2, std::string_view(std::get<std::string>(r.value)));
+    if (e.has_extra) s.bind(p + 3, std::string_view(r.extra));
+    else s.bind_null(p + 3);
+  }
 
   void write_batch(TimeMs raw_cutoff, WriteStats& st) {
     if (reload_sensors_) reload_sensors();
@@ -304,15 +319,30 @@ class SqliteWriter final : public StoreWriter {
         s.kind = r.kind;
         s.dirty = true;
       }
-      entries_.push_back({s.id, r.ts, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(index)});
+      Entry e{s.id, r.ts, 0.0, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(index),
+              static_cast<std::uint8_t>(r.value.index()), !r.extra.empty()};
+      if (const auto* d = std::get_if<double>(&r.value)) e.num = *d;
+      else if (const auto* b = std::get_if<bool>(&r.value)) e.num = *b ? 1.0 : 0.0;
+      entries_.push_back(e);
     }
-    // Sorted by key, rows go into the B-tree in order (far fewer page touches), and equal
-    // keys end up adjacent with the latest input last.
-    std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
-      if (a.sid != b.sid) return a.sid < b.sid;
-      if (a.ts != b.ts) return a.ts < b.ts;
-      return a.idx < b.idx;
-    });
+    // Grouped by sensor (a counting sort, stable), then by ts within each group (usually
+    // sorted already): rows go into the B-tree sensor by sensor in key order (far fewer
+    // page touches), and equal keys end up adjacent with the latest input last.
+    group_start_.assign(sensors_.size() + 1, 0);
+    for (const auto& e : entries_) ++group_start_[e.sensor + 1];
+    for (std::size_t g = 1; g < group_start_.size(); ++g) group_start_[g] += group_start_[g - 1];
+    sorted_.resize(entries_.size());
+    {
+      auto next = group_start_;
+      for (const auto& e : entries_) sorted_[next[e.sensor]++] = e;
+    }
+    entries_.swap(sorted_);
+    const auto by_ts = [](const Entry& a, const Entry& b) { return a.ts != b.ts ? a.ts < b.ts : a.idx < b.idx; };
+    for (std::size_t g = 0; g + 1 < group_start_.size(); ++g) {
+      const auto first = entries_.begin() + static_cast<std::ptrdiff_t>(group_start_[g]);
+      const auto last = entries_.begin() + static_cast<std::ptrdiff_t>(group_start_[g + 1]);
+      if (!std::is_sorted(first, last, by_ts)) std::sort(first, last, by_ts);
+    }
     minutes_.clear();
     fast_.clear();
     std::int64_t max_sid = -1;
@@ -381,6 +411,7 @@ class SqliteWriter final : public StoreWriter {
         minutes_.push_back({e.sid, m, {}, false});
       auto& b = minutes_.back();
       if (dirty) b.dirty = true;
+      else if (e.kind == 0) b.delta.add_number(e.ts, e.num);
       else b.delta.add(e.ts, r.value);
     }
     flush_fast();
@@ -442,19 +473,16 @@ class SqliteWriter final : public StoreWriter {
       int p = 1;
       multi_insert_.reset();
       for (auto k : fast_) {
-        const Entry& e = entries_[k];
-        const Reading& r = (*batch_)[e.idx];
-        multi_insert_.bind(p, e.sid).bind(p + 1, e.ts);
-        sql::bind_value(multi_insert_, p + 2, r.value);
-        if (r.extra.empty()) multi_insert_.bind_null(p + 3);
-        else multi_insert_.bind(p + 3, std::string_view(r.extra));
+        bind_entry(multi_insert_, p, entries_[k]);
         p += 4;
       }
       multi_insert_.run();
     } else {
       for (auto k : fast_) {
-        const Entry& e = entries_[k];
-        if (!insert_one(e.sid, e.ts, (*batch_)[e.idx])) throw RuntimeError("readings: a new row's key was taken");
+        insert_.reset();
+        bind_entry(insert_, 1, entries_[k]);
+        insert_.run();
+        if (db_->changes() != 1) throw RuntimeError("readings: a new row's key was taken");
       }
     }
     fast_.clear();
@@ -512,7 +540,8 @@ class SqliteWriter final : public StoreWriter {
   std::vector<SensorState> sensors_;
   bool reload_sensors_ = false;
   const std::vector<Reading>* batch_ = nullptr;  // during write()
-  std::vector<Entry> entries_;
+  std::vector<Entry> entries_, sorted_;
+  std::vector<std::size_t> group_start_;
   std::vector<Bucket> minutes_;
   std::int64_t last_seq_ = 0, trimmed_seq_ = 0;
   std::int64_t log_sid_ = -1;

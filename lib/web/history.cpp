@@ -16,7 +16,12 @@ bool matches_any(const std::vector<std::string>& patterns, const std::string& na
   }
   return false;
 }
-const double* number(const Value* v) { return std::get_if<double>(v); }
+// Booleans count as 1 and 0 in sums and averages, as in the store's engine (store/query.h).
+std::optional<double> number(const Value* v) {
+  if (const double* d = std::get_if<double>(v)) return *d;
+  if (const bool* b = std::get_if<bool>(v)) return *b ? 1.0 : 0.0;
+  return std::nullopt;
+}
 }  // namespace
 
 MemoryHistory::MemoryHistory(std::size_t budget, std::size_t max_sensors)
@@ -128,7 +133,7 @@ std::optional<Value> aggregate(store::Agg agg, const std::vector<const Value*>& 
   double sum = 0, mn = INFINITY, mx = -INFINITY;
   std::size_t n = 0;
   for (const Value* v : values) {
-    const double* d = number(v);
+    const auto d = number(v);
     if (!d) continue;
     sum += *d;
     mn = std::min(mn, *d);

@@ -56,8 +56,8 @@ class MemoryHistory final : public HistorySource {
 // Throws RuntimeError when the store module is not built in or the file cannot be opened.
 std::unique_ptr<HistorySource> open_database_history(const std::string& location);
 
-// Aggregates values of one bucket, as history-query does: numbers only, except
-// count/first/last which take any value. nullopt when the bucket has nothing to aggregate.
+// Aggregates values of one bucket, as history-query does: numbers and booleans (1/0),
+// skipping string states, except count/first/last which take any value. nullopt when the bucket has nothing to aggregate.
 std::optional<Value> aggregate(store::Agg agg, const std::vector<const Value*>& values);
 std::optional<store::Agg> agg_from_name(std::string_view name);
 const char* name_of_agg(store::Agg agg);

@@ -70,7 +70,8 @@ async function waitFor(what, fn, timeoutMs) {
     history.push({ sensor: "home/bedroom/temperature", ts, value: 18 + Math.cos(i / 4), unit: "°C", kind: "temperature" });
     history.push({ sensor: "home/kitchen/power", ts, value: 100 + 50 * (i % 3), unit: "W", kind: "power" });
   }
-  history.push({ sensor: "home/living/led", ts: new Date(now - 60e3).toISOString(), value: 0.3, kind: "dimmer" });
+  history.push({ sensor: "home/living/led/brightness", ts: new Date(now - 60e3).toISOString(), value: 30, unit: "%",
+                 kind: "brightness" });
   feed(server, history);
 
   const browser = await chromium.launch({
@@ -114,10 +115,10 @@ async function waitFor(what, fn, timeoutMs) {
   ok(`live reading in card and chart after ${Date.now() - t0} ms`);
 
   // 3. The slider's command comes out of ws-serve's stdout.
-  const slider = page.locator('.control[data-sensor="home/living/led"] input[type=range]');
-  if ((await slider.inputValue()) !== "0.3") fail("slider does not show the LED's state: " + await slider.inputValue());
-  await slider.fill("0.75");
-  await waitFor("command on stdout", () => /"target":"home\/living\/led\/set","value":0.75,"client":"ws-\d+","ts":"/.test(server.stdoutText), 3000);
+  const slider = page.locator('.control[data-sensor="home/living/led/brightness"] input[type=range]');
+  if ((await slider.inputValue()) !== "30") fail("slider does not show the LED's state: " + await slider.inputValue());
+  await slider.fill("75");
+  await waitFor("command on stdout", () => /"target":"home\/living\/led\/set","value":75,"client":"ws-\d+","ts":"/.test(server.stdoutText), 3000);
   ok("slider sent " + server.stdoutText.trim().split("\n").pop());
 
   // 4. ws-serve restarts; the page reconnects and fills the gap from /api/history.

@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   app.add_flag("-r,--retain", o.retain, "Ask the broker to retain each message (the latest per topic)");
   app.add_option("--queue", o.queue, "Queue at most N messages (offline or in flight); when full, stop reading input")
       ->type_name("N")
-      ->check(CLI::Range(1, 10000000));
+      ->check(CLI::Range(1, 10000000).description(""));
   app.add_option("--persist", o.persist, "Keep queued messages in directory DIR so a restart loses nothing")
       ->type_name("DIR");
   cli::add_duration_option(app, "--drain-timeout", o.drain_timeout,

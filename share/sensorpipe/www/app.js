@@ -92,7 +92,9 @@
   }
 
   // Actuators: a dimmable light gets a slider, a relay or switch a toggle. The command
-  // goes to the reading's "target" field if it has one, else to "<sensor>/set".
+  // goes to the reading's "target" field if it has one, else to the sensor's name with
+  // its last part replaced by "set" (home/led/brightness -> home/led/set), as sensor-sim
+  // and most MQTT devices expect.
   function actuatorType(s) {
     const k = (s.kind || "").toLowerCase();
     if (["dimmer", "brightness", "led", "light_level"].includes(k) || /(^|\/)(led|dimmer)(\/|$)/.test(s.name)) return "slider";
@@ -109,7 +111,7 @@
   function maybeControl(s) {
     const type = actuatorType(s);
     if (!type) return;
-    const target = s.target || s.name + "/set";
+    const target = s.target || s.name.replace(/\/[^/]*$/, "") + "/set";
     if (!s.control) {
       const box = document.createElement("div");
       box.className = "control";

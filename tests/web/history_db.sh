@@ -1,0 +1,33 @@
+# With -d, /api/history and /api/sensors come from the database (read-only, the shared
+# query engine), including what db-store stored before ws-serve started.
+source "$SP_SRC/tests/lib/common.sh"
+source "$SP_SRC/tests/web/web.sh"
+[[ -x $SP_BIN/db-store ]] || fail "db-store is not built"
+now=$(date +%s)
+for i in $(seq 0 7199); do
+  printf '{"sensor":"lab/t","ts":%d,"value":%d,"unit":"°C","kind":"temperature"}\n' $((now - 7200 + i)) $((i % 100))
+done | db-store -d "$T/lab.db" --quiet
+printf '{"sensor":"lab/door","ts":%d,"value":"open"}\n' $((now - 10)) | db-store -d "$T/lab.db" --quiet
+sum_before=$(md5sum <"$T/lab.db")
+start_ws_serve -d "$T/lab.db" --max-points 500
+j() { node -e "const b=JSON.parse(require('fs').readFileSync(0,'utf8'));console.log(JSON.stringify(eval(process.argv[1])))" "$1"; }
+body=$(curl -s "$HTTP_URL/api/sensors")
+assert_eq '[["lab/door","open"],["lab/t",99]]' "$(j 'b.sensors.map(s=>[s.sensor,s.value])' <<<"$body")" "sensors from the database"
+assert_eq '7200' "$(j 'b.sensors[1].count' <<<"$body")" "count from the database"
+body=$(curl -s "$HTTP_URL/api/history?sensor=lab/t&from=-5m")
+assert_eq "null" "$(j 'b.every' <<<"$body")" "5 minutes raw"
+n=$(j 'b.series[0].points.length' <<<"$body")
+((n >= 280 && n <= 301)) || fail "5 minutes of 1 s readings gave $n points"
+body=$(curl -s "$HTTP_URL/api/history?sensor=lab/t&from=-3h")
+assert_eq '["15s","server"]' "$(j '[b.every,b.bucket]' <<<"$body")" "2 h of 1 s readings with --max-points 500"
+body=$(curl -s "$HTTP_URL/api/history?sensor=lab/t&from=-3h&every=1h&agg=count")
+assert_eq 7200 "$(j 'b.series[0].points.reduce((a,p)=>a+p[1],0)' <<<"$body")" "hourly counts add up"
+# Live readings still broadcast, and a newer one shows in /api/sensors before it is stored.
+reading lab/t 1234 >&3
+for _ in $(seq 50); do curl -s "$HTTP_URL/api/sensors" | grep -q 1234 && break; sleep 0.1; done
+assert_contains "$(curl -s "$HTTP_URL/api/sensors")" '"value":1234' "live value overrides the stored one"
+assert_eq "$sum_before" "$(md5sum <"$T/lab.db")" "the database is not written"
+run ws-serve -d "$T/missing.db" --listen 127.0.0.1:0 </dev/null
+assert_eq 1 "$status" "missing database"
+assert_contains "$err" "ws-serve: error:" "missing database message"
+pass "history API from the -d database"
