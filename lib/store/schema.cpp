@@ -80,7 +80,11 @@ void check_version(const sql::Db& db, std::int64_t app_id, std::int64_t version)
 
 }  // namespace
 
-std::string sqlite_version() { return sqlite3_libversion(); }
+LibraryVersions store_library_versions() {
+  auto libs = core_library_versions();
+  libs.emplace_back("SQLite", sqlite3_libversion());
+  return libs;
+}
 
 namespace {
 // Switching to WAL needs a moment of exclusive access, and SQLite does not run the

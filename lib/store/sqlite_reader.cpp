@@ -16,6 +16,7 @@
 #include "core/pattern.h"
 #include "store/query.h"
 #include "store/rollup.h"
+#include "store/rollup_rows.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 #include "store/ts_list.h"
@@ -118,22 +119,6 @@ std::vector<Segment> plan(TimeMs from, TimeMs to, bool minutes_ok, bool hours_ok
   }
   if (m_hi < to) segs.push_back({m_hi, to, Source::Raw});
   return segs;
-}
-
-Partial read_partial(const sql::Stmt& s, int c) {
-  Partial p;
-  p.count = s.column_int(c);
-  p.ncount = s.column_int(c + 1);
-  if (p.ncount > 0) {
-    p.sum = s.column_double(c + 2);
-    p.min = s.column_double(c + 3);
-    p.max = s.column_double(c + 4);
-  }
-  p.first_ts = s.column_int(c + 5);
-  p.first = sql::column_value(s, c + 6);
-  p.last_ts = s.column_int(c + 7);
-  p.last = sql::column_value(s, c + 8);
-  return p;
 }
 
 // Counts rows against the limit; false once the limit is reached (and marks truncation).

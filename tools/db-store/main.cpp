@@ -18,14 +18,6 @@
 using namespace sensorpipe;
 
 namespace {
-LibraryVersions libraries() {
-  auto libs = core_library_versions();
-  libs.emplace_back("SQLite", store::sqlite_version());
-  return libs;
-}
-}  // namespace
-
-namespace {
 
 struct Options {
   cli::DbOptions db;
@@ -73,7 +65,7 @@ CLI::Option* add_retention_option(CLI::App& app, const std::string& flags, std::
 
 int main(int argc, char** argv) {
   cli::Tool tool("db-store", "Store JSON Lines readings in an SQLite database and pass them through",
-                 libraries());
+                 store::store_library_versions());
   Options o;
   auto& app = tool.app();
   cli::add_db_options(app, o.db);

@@ -36,15 +36,10 @@ struct Options {
   std::string max_payload = "1M";
 };
 
-LibraryVersions versions() {
-  auto v = core_library_versions();
-  for (auto& lib : mqtt::library_versions()) v.push_back(lib);
-  return v;
-}
 }  // namespace
 
 int main(int argc, char** argv) {
-  cli::Tool tool("mqtt-ingest", "Subscribe to MQTT topics and write each message as a JSON Lines reading", versions());
+  cli::Tool tool("mqtt-ingest", "Subscribe to MQTT topics and write each message as a JSON Lines reading", mqtt::mqtt_library_versions());
   Options o;
   auto& app = tool.app();
   app.add_option("-t,--topic", o.topics, "Subscribe to TOPIC (required, repeatable; + and # wildcards)")

@@ -29,17 +29,12 @@ struct Options {
   TimeMs drain_timeout = 10000;
 };
 
-LibraryVersions versions() {
-  auto v = core_library_versions();
-  for (auto& lib : mqtt::library_versions()) v.push_back(lib);
-  return v;
-}
 
 enum class PayloadMode { Line, Value, Field };
 }  // namespace
 
 int main(int argc, char** argv) {
-  cli::Tool tool("mqtt-publish", "Publish JSON lines to MQTT topics made from their fields", versions());
+  cli::Tool tool("mqtt-publish", "Publish JSON lines to MQTT topics made from their fields", mqtt::mqtt_library_versions());
   Options o;
   auto& app = tool.app();
   app.add_option("--topic", o.topic, "Topic TEMPLATE (required); {field} is replaced by the line's field, e.g. 'home/{sensor}'")
