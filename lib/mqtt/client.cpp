@@ -463,8 +463,8 @@ void Client::stop() {
   connected_ = false;
 }
 
-std::vector<std::pair<std::string, std::string>> library_versions() {
-  std::vector<std::pair<std::string, std::string>> out;
+LibraryVersions mqtt_library_versions() {
+  LibraryVersions out = core_library_versions();
   out.emplace_back("Paho MQTT C++", fmt::format("{}.{}.{}", ::mqtt::VERSION >> 24, (::mqtt::VERSION >> 16) & 0xff,
                                                 (::mqtt::VERSION >> 8) & 0xff));
   for (auto* nv = MQTTAsync_getVersionInfo(); nv && nv->name; ++nv) {

@@ -26,6 +26,8 @@
 
 #include "mqtt/config.h"
 
+#include "core/library_versions.h"
+
 namespace sensorpipe::mqtt {
 
 struct ClientOptions {
@@ -126,7 +128,7 @@ class Client {
   std::atomic<bool> has_retries_{false};  // Paho::retry is not empty  // threads waiting for deliveries (so the listener knows to notify)
 };
 
-// "Paho MQTT C++ 1.2.0", "Paho MQTT C 1.3.12" for --version.
-std::vector<std::pair<std::string, std::string>> library_versions();
+// The libraries an MQTT tool links (core's plus "Paho MQTT C++ 1.2.0", "Paho MQTT C 1.3.12"), for --version.
+LibraryVersions mqtt_library_versions();
 
 }  // namespace sensorpipe::mqtt
