@@ -1,6 +1,8 @@
 // db-store's write loop (see ingest.h).
 #include "store/ingest.h"
 
+#include <time.h>
+
 #include <chrono>
 
 #include "core/errors.h"
@@ -10,7 +12,20 @@
 namespace sensorpipe::store {
 
 namespace {
-using Clock = std::chrono::steady_clock;
+// The loop looks at the clock once per line: a coarse clock (a few ms resolution, far
+// below the commit interval) costs much less than steady_clock at a million lines/s.
+struct Clock {
+  using duration = std::chrono::nanoseconds;
+  using time_point = std::chrono::time_point<Clock, duration>;
+  static time_point now() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return time_point(std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec));
+  }
+};
+// Parsed with this "now", a reading without "ts" is recognisable afterwards, so the real
+// clock is read only for those (it is outside the range the parser accepts).
+constexpr TimeMs kNoTs = kMinTimeMs - 1;
 int ms_until(Clock::time_point t) {
   const auto d = std::chrono::duration_cast<std::chrono::milliseconds>(t - Clock::now()).count();
   return d < 0 ? 0 : static_cast<int>(d);
@@ -20,21 +35,47 @@ int ms_until(Clock::time_point t) {
 Ingest::Ingest(StoreWriter& writer, LineWriter* out, Diagnostics& diag, const IngestOptions& opt)
     : writer_(writer), out_(out), diag_(diag), opt_(opt) {}
 
-void Ingest::commit() {
-  if (writer_.pending() > 0) {
-    totals_.stored.add(writer_.commit());
-    ++totals_.commits;
-  }
-  if (out_) {
-    if (!held_.empty()) {
-      out_->buffer() += held_;
-      held_.clear();
-    }
-    out_->flush();
-  }
+bool Ingest::in_flight_done() const {
+  return in_flight_ && in_flight_->done.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
 }
 
-bool Ingest::run(int fd) {
+void Ingest::settle() {
+  if (in_flight_) {
+    // The worker reads in_flight_->batch in place: wait before touching it.
+    std::pair<WriteStats, double> st;
+    try {
+      st = in_flight_->done.get();  // rethrows the worker's failure here
+    } catch (...) {
+      in_flight_.reset();
+      throw;
+    }
+    std::string held = std::move(in_flight_->held);
+    in_flight_.reset();
+    totals_.stored.add(st.first);
+    totals_.commit_seconds += st.second;
+    ++totals_.commits;
+    if (out_ && !held.empty()) out_->buffer() += held;
+  }
+  if (out_) out_->flush();
+}
+
+void Ingest::start_commit() {
+  settle();
+  if (batch_.empty()) return;
+  in_flight_.emplace();
+  in_flight_->batch.swap(batch_);
+  in_flight_->held.swap(held_);
+  batch_.reserve(std::min<std::size_t>(opt_.batch_rows, 1 << 20));
+  StoreWriter* w = &writer_;
+  const std::vector<Reading>* b = &in_flight_->batch;
+  in_flight_->done = std::async(std::launch::async, [w, b] {
+    const auto start = Clock::now();
+    auto stats = w->write(*b);
+    return std::make_pair(stats, std::chrono::duration<double>(Clock::now() - start).count());
+  });
+}
+
+bool Ingest::run(int fd, const std::string& name) {
   LineReader reader(fd, opt_.max_line_bytes);
   ReadingParser parser;
   Reading r;
@@ -45,29 +86,41 @@ bool Ingest::run(int fd) {
   auto next_maintain = Clock::now();
   for (;;) {
     const auto now = Clock::now();
-    if (writer_.pending() > 0 && now >= deadline) commit();
+    if (in_flight_done()) settle();
+    // Due batches wait for the worker instead of blocking the reader: under bulk input
+    // commits then run back to back and grow, which is what the B-tree writes best.
+    if (!batch_.empty() && now >= deadline && !in_flight_) start_commit();
     if (now >= next_maintain) {
+      settle();  // one user of the connection at a time
       writer_.maintain(now_ms());
       next_maintain = Clock::now() + maintain_every;
+      if (opt_.progress) opt_.progress(totals_);
     }
     int timeout = ms_until(next_maintain);
-    if (writer_.pending() > 0) timeout = std::min(timeout, ms_until(deadline));
-    else if (out_ && out_->buffer().size() > 0) out_->flush();  // idle: nothing may linger
+    if (!batch_.empty()) timeout = std::min(timeout, ms_until(deadline));
+    if (in_flight_) timeout = std::min(timeout, 5);  // pass its held lines on soon after it is done
+    if (batch_.empty() && !in_flight_ && out_ && !out_->buffer().empty()) out_->flush();  // idle: nothing lingers
     const auto status = reader.next(timeout);
-    const std::uint64_t n = line_base_ + reader.line_number();
+    const std::uint64_t n = reader.line_number();
+    const auto bad = [&](const std::string& reason) {
+      if (name.empty()) diag_.bad_line(n, reason);
+      else diag_.bad_input(name + ": line " + std::to_string(n), reason);
+    };
     switch (status) {
       case LineReader::Status::Line: {
         const auto line = reader.line();
         if (line.find_first_not_of(" \t") == std::string_view::npos) break;  // blank lines are not readings
-        if (!parser.parse(line, now_ms(), r, error)) {
+        if (!parser.parse(line, kNoTs, r, error)) {
           try {
-            diag_.bad_line(n, error);
+            bad(error);
           } catch (const StrictInputError&) {
-            commit();  // what came before the bad line is kept
+            start_commit();  // what came before the bad line is kept
+            settle();
             throw;
           }
           break;
         }
+        if (r.ts == kNoTs) r.ts = now_ms();
         ++totals_.lines;
         if (out_) {
           std::string& dest = opt_.pass_after_commit ? held_ : out_->buffer();
@@ -75,35 +128,37 @@ bool Ingest::run(int fd) {
           if (opt_.pass_after_commit) dest += '\n';
           else out_->end_line();
         }
-        if (writer_.pending() == 0) deadline = Clock::now() + interval;
-        writer_.add(std::move(r));
+        if (batch_.empty()) deadline = Clock::now() + interval;
+        batch_.push_back(std::move(r));
         r = Reading{};
-        if (writer_.pending() >= opt_.batch_rows) commit();
+        if (batch_.size() >= opt_.batch_rows) start_commit();
         break;
       }
       case LineReader::Status::TooLong:
         try {
-          diag_.bad_line(n, "line longer than " + std::to_string(reader.max_line_bytes()) + " bytes");
+          bad("line longer than " + std::to_string(reader.max_line_bytes()) + " bytes");
         } catch (const StrictInputError&) {
-          commit();
+          start_commit();
+          settle();
           throw;
         }
         break;
       case LineReader::Status::Timeout:
+        if (in_flight_done()) settle();
         break;
       case LineReader::Status::Stopped:
-        line_base_ = n;
-        commit();
+        start_commit();
+        settle();
         return false;
       case LineReader::Status::Eof:
-        line_base_ = n;
         return true;
     }
   }
 }
 
 void Ingest::finish() {
-  commit();
+  start_commit();
+  settle();
   // Finish the retention work a short run started (bounded: a huge backlog goes on next time).
   const auto until = Clock::now() + std::chrono::seconds(2);
   while (writer_.maintain(now_ms()) && Clock::now() < until) {

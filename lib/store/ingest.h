@@ -2,14 +2,20 @@
 //
 // Commits when `batch_rows` readings are pending or `commit_interval` after the first
 // pending one, whichever comes first; the interval fires even when input is idle
-// (the reader waits with a timeout). Retention runs between commits in bounded steps.
-// A stop request (SIGINT/SIGTERM) or EOF commits everything. Bad lines go to
+// (the reader waits with a timeout). A commit runs on a worker thread while the next
+// batch is parsed (at most one in flight, so commits stay in order); parsing and
+// SQLite's B-tree work then use both cores. Retention runs between commits in bounded
+// steps. A stop request (SIGINT/SIGTERM) or EOF commits everything. Bad lines go to
 // Diagnostics ("line N: reason") and never stop the loop (except under --strict, where
-// Diagnostics throws after the pending batch was committed). One thread.
+// Diagnostics throws after the pending batches were committed). Called from one thread.
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <future>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/diagnostics.h"
 #include "core/line_writer.h"
@@ -23,11 +29,14 @@ struct IngestOptions {
   TimeMs maintain_interval = 1'000;
   std::size_t max_line_bytes = 1 << 20;
   bool pass_after_commit = false;  // hold passed-through lines until their batch is durable
+  // Called about once a second with the totals so far (the tool draws a progress line).
+  std::function<void(const struct IngestTotals&)> progress;
 };
 
 struct IngestTotals {
   std::uint64_t lines = 0;     // accepted readings
   std::uint64_t commits = 0;
+  double commit_seconds = 0;  // spent in StoreWriter::write (on the worker thread)
   WriteStats stored;
 };
 
@@ -37,22 +46,37 @@ class Ingest {
   Ingest(StoreWriter& writer, LineWriter* out, Diagnostics& diag, const IngestOptions& opt);
 
   // Reads `fd` until EOF or a stop request. Returns false when stopped (skip further inputs).
-  // Line numbers continue across inputs.
-  bool run(int fd);
+  // Bad lines are reported as "line N: reason", or "NAME: line N: reason" when `name` is
+  // given (several inputs); line numbers count from 1 in each input.
+  bool run(int fd, const std::string& name = "");
   // Commits what is pending and flushes the output; call once at the end.
   void finish();
+  // Stops passing lines on (stdout was closed); storing goes on.
+  void drop_output() {
+    out_ = nullptr;
+    held_.clear();
+    if (in_flight_) in_flight_->held.clear();
+  }
   const IngestTotals& totals() const { return totals_; }
 
  private:
-  void commit();
+  void start_commit();  // hands the open batch to the worker (after the previous one is done)
+  void settle();        // waits for the commit in flight; passes on its held lines
+  bool in_flight_done() const;
 
   StoreWriter& writer_;
   LineWriter* out_;
   Diagnostics& diag_;
   IngestOptions opt_;
   IngestTotals totals_;
-  std::string held_;  // --pass-after-commit: lines of the open batch
-  std::uint64_t line_base_ = 0;
+  std::vector<Reading> batch_;  // the open batch
+  std::string held_;            // --pass-after-commit: lines of the open batch
+  struct InFlight {
+    std::vector<Reading> batch;
+    std::string held;
+    std::future<std::pair<WriteStats, double>> done;
+  };
+  std::optional<InFlight> in_flight_;
 };
 
 }  // namespace sensorpipe::store

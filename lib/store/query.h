@@ -6,7 +6,8 @@
 // (ws-serve keeps one per worker thread). Each run()/list_sensors() call reads one
 // consistent snapshot, even while db-store writes (WAL). Failures (missing file, not a
 // sensorpipe database, SQL errors) throw RuntimeError with a message fit for
-// "prog: error: ..."; a query that matches nothing is not an error (zero rows).
+// "prog: error: ..."; an unknown Query::tz or a non-positive `every` throws UsageError;
+// a query that matches nothing is not an error (zero rows).
 //
 // Aggregates over a bucket: count counts every reading; sum/avg/min/max take numbers
 // and booleans (true = 1, false = 0) and skip string states (nullopt when a bucket has
@@ -84,8 +85,8 @@ class HistoryReader {
 
   // Following new readings (history-query --follow, ws-serve live catch-up):
   // current_cursor() marks "now"; follow() emits raw rows stored (or replaced) after
-  // `cursor` that match q.sensors and [q.from, q.to), in the order they were stored, and
-  // returns the cursor to pass next time. Call it about once a second: the database keeps
+  // `cursor` that match q.sensors and [q.from, q.to), commit by commit (within one commit
+  // by sensor, then ts), and returns the cursor to pass next time. Call it about once a second: the database keeps
   // its log of recent stores for at least a minute.
   virtual std::uint64_t current_cursor() = 0;
   virtual std::uint64_t follow(std::uint64_t cursor, const Query& q, const std::function<void(const Row&)>& emit) = 0;

@@ -34,6 +34,28 @@ void Partial::add(TimeMs ts, const Value& v) {
   }
 }
 
+void Partial::add_number(TimeMs ts, double v) {
+  if (count == 0 || ts < first_ts) {
+    first_ts = ts;
+    if (auto* d = std::get_if<double>(&first)) *d = v;
+    else first = v;
+  }
+  if (count == 0 || ts > last_ts) {
+    last_ts = ts;
+    if (auto* d = std::get_if<double>(&last)) *d = v;
+    else last = v;
+  }
+  ++count;
+  if (ncount == 0) {
+    min = max = sum = v;
+  } else {
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+  }
+  ++ncount;
+}
+
 void Partial::merge(const Partial& o) {
   if (o.count == 0) return;
   if (count == 0 || o.first_ts < first_ts) {
@@ -60,26 +82,19 @@ void Partial::merge(const Partial& o) {
 }
 
 std::optional<Value> Partial::get(Agg a) const {
+  std::optional<Value> out;
+  // Values are built in place: GCC 12 under ASan warns (falsely) about moving a temporary variant.
+  auto number = [&out](double d) { out.emplace(std::in_place_index<0>, d); };
   switch (a) {
-    case Agg::Count:
-      return Value(static_cast<double>(count));
-    case Agg::First:
-      if (count) return first;
-      return std::nullopt;
-    case Agg::Last:
-      if (count) return last;
-      return std::nullopt;
-    default:
-      break;
+    case Agg::Count: number(static_cast<double>(count)); break;
+    case Agg::First: if (count) out = first; break;
+    case Agg::Last: if (count) out = last; break;
+    case Agg::Avg: if (ncount) number(sum / static_cast<double>(ncount)); break;
+    case Agg::Min: if (ncount) number(min); break;
+    case Agg::Max: if (ncount) number(max); break;
+    case Agg::Sum: if (ncount) number(sum); break;
   }
-  if (ncount == 0) return std::nullopt;
-  switch (a) {
-    case Agg::Avg: return Value(sum / static_cast<double>(ncount));
-    case Agg::Min: return Value(min);
-    case Agg::Max: return Value(max);
-    case Agg::Sum: return Value(sum);
-    default: return std::nullopt;
-  }
+  return out;
 }
 
 TimeMs floor_to(TimeMs ts, TimeMs width, TimeMs origin) {

@@ -27,6 +27,7 @@ struct Partial {
 
   bool empty() const { return count == 0; }
   void add(TimeMs ts, const Value& v);
+  void add_number(TimeMs ts, double v);  // the same as add(ts, Value(v)), without building a Value
   void merge(const Partial& o);
   // The value of one aggregate, nullopt when the bucket has no data for it.
   std::optional<Value> get(Agg a) const;

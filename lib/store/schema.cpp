@@ -53,17 +53,18 @@ CREATE TABLE changes(
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion, "one migration per version");
 
-std::int64_t pragma_int(sql::Db& db, const char* pragma) {
-  sql::Stmt s(db, pragma);
-  return s.step() ? s.column_int(0) : 0;
-}
-
 // Reads application_id/user_version; turns SQLite's "file is not a database" into our words.
 void identify(sql::Db& db, std::int64_t& app_id, std::int64_t& version, std::int64_t& objects) {
   try {
-    app_id = pragma_int(db, "PRAGMA application_id");
-    version = pragma_int(db, "PRAGMA user_version");
-    objects = pragma_int(db, "SELECT count(*) FROM sqlite_master");
+    // One statement, so one snapshot: a second writer creating the file at the same time
+    // must not be seen half-way (tables there, application_id not yet).
+    sql::Stmt s(db,
+                "SELECT (SELECT application_id FROM pragma_application_id()), "
+                "(SELECT user_version FROM pragma_user_version()), (SELECT count(*) FROM sqlite_master)");
+    if (!s.step()) throw RuntimeError("no answer");
+    app_id = s.column_int(0);
+    version = s.column_int(1);
+    objects = s.column_int(2);
   } catch (const RuntimeError&) {
     throw RuntimeError(db.path() + " is not a sensorpipe database (not an SQLite file)");
   }
@@ -79,7 +80,11 @@ void check_version(const sql::Db& db, std::int64_t app_id, std::int64_t version)
 
 }  // namespace
 
-std::string sqlite_version() { return sqlite3_libversion(); }
+LibraryVersions store_library_versions() {
+  auto libs = core_library_versions();
+  libs.emplace_back("SQLite", sqlite3_libversion());
+  return libs;
+}
 
 namespace {
 // Switching to WAL needs a moment of exclusive access, and SQLite does not run the
@@ -101,12 +106,7 @@ std::unique_ptr<sql::Db> open_for_writing(const std::string& path, int cache_mib
   auto db = std::make_unique<sql::Db>(path, sql::Db::Mode::ReadWriteCreate);
   db->exec("PRAGMA busy_timeout=" + std::to_string(busy_timeout_ms));
   std::int64_t app_id = 0, version = 0, objects = 0;
-  {
-    // One snapshot: another writer may be creating the schema right now.
-    sql::Transaction snapshot(*db, "BEGIN");
-    identify(*db, app_id, version, objects);
-    snapshot.commit();
-  }
+  identify(*db, app_id, version, objects);
   // A file with tables but no id is another application's: never touch it (not even WAL).
   if (!(app_id == 0 && version == 0 && objects == 0)) check_version(*db, app_id, version);
   enable_wal(*db, busy_timeout_ms);

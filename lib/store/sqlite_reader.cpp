@@ -16,6 +16,7 @@
 #include "core/pattern.h"
 #include "store/query.h"
 #include "store/rollup.h"
+#include "store/rollup_rows.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 #include "store/ts_list.h"
@@ -120,22 +121,6 @@ std::vector<Segment> plan(TimeMs from, TimeMs to, bool minutes_ok, bool hours_ok
   return segs;
 }
 
-Partial read_partial(const sql::Stmt& s, int c) {
-  Partial p;
-  p.count = s.column_int(c);
-  p.ncount = s.column_int(c + 1);
-  if (p.ncount > 0) {
-    p.sum = s.column_double(c + 2);
-    p.min = s.column_double(c + 3);
-    p.max = s.column_double(c + 4);
-  }
-  p.first_ts = s.column_int(c + 5);
-  p.first = sql::column_value(s, c + 6);
-  p.last_ts = s.column_int(c + 7);
-  p.last = sql::column_value(s, c + 8);
-  return p;
-}
-
 // Counts rows against the limit; false once the limit is reached (and marks truncation).
 class Emitter {
  public:
@@ -165,28 +150,36 @@ class SqliteReader final : public HistoryReader {
   std::vector<SensorInfo> list_sensors(const std::vector<std::string>& patterns) override {
     sql::Transaction txn(*db_);
     std::vector<SensorInfo> out;
-    sql::Stmt stats(*db_, "SELECT count(*), min(ts), max(ts) FROM readings WHERE sensor_id=?1");
-    sql::Stmt last(*db_, "SELECT value FROM readings WHERE sensor_id=?1 ORDER BY ts DESC LIMIT 1");
+    // Counting raw rows would scan them all; the hour roll-ups hold the same counts (raw
+    // rows are only ever deleted in whole hours, and roll-ups outlive them).
+    sql::Stmt first(*db_, "SELECT ts FROM readings WHERE sensor_id=?1 ORDER BY ts LIMIT 1");
+    sql::Stmt last(*db_, "SELECT ts, value FROM readings WHERE sensor_id=?1 ORDER BY ts DESC LIMIT 1");
+    sql::Stmt count(*db_, "SELECT coalesce(sum(count), 0) FROM rollup_hour WHERE sensor_id=?1 AND bucket>=?2");
     for (const auto& s : matching(patterns)) {
       SensorInfo info;
       info.name = s.name;
       info.unit = s.unit;
       info.kind = s.kind;
-      stats.reset();
-      stats.bind(1, s.id);
-      if (stats.step() && stats.column_int(0) > 0) {
-        info.count = static_cast<std::uint64_t>(stats.column_int(0));
-        info.first_ts = stats.column_int(1);
-        info.last_ts = stats.column_int(2);
+      first.reset();
+      first.bind(1, s.id);
+      if (first.step()) {
+        info.first_ts = first.column_int(0);
         last.reset();
         last.bind(1, s.id);
-        if (last.step()) info.last_value = sql::column_value(last, 0);
+        if (last.step()) {
+          info.last_ts = last.column_int(0);
+          info.last_value = sql::column_value(last, 1);
+        }
+        count.reset();
+        count.bind(1, s.id).bind(2, floor_to(info.first_ts, kHourMs));
+        if (count.step()) info.count = static_cast<std::uint64_t>(count.column_int(0));
       } else {
         info.first_ts = s.first_seen.value_or(0);
         info.last_ts = s.last_seen.value_or(0);
       }
-      stats.reset();
+      first.reset();
       last.reset();
+      count.reset();
       out.push_back(std::move(info));
     }
     txn.commit();

@@ -18,6 +18,7 @@
 
 #include "core/errors.h"
 #include "store/rollup.h"
+#include "store/rollup_rows.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 #include "store/ts_list.h"
@@ -30,6 +31,7 @@ namespace {
 constexpr TimeMs kChangeLogKeepMs = 60'000;  // followers poll about once a second
 constexpr std::int64_t kDeleteChunk = 5000;  // rows per retention DELETE
 constexpr auto kMaintainBudget = std::chrono::milliseconds(20);
+constexpr std::size_t kMultiRows = 64;  // rows per multi-row INSERT (4 parameters each)
 
 const char* kMergeSql = R"sql(
 INSERT INTO {T}(sensor_id,bucket,count,ncount,sum,min,max,first_ts,first,last_ts,last)
@@ -51,36 +53,6 @@ std::string with_table(std::string sql, const char* table) {
   return sql;
 }
 
-void bind_partial(sql::Stmt& s, std::int64_t sid, TimeMs bucket, const Partial& p) {
-  s.bind(1, sid).bind(2, bucket).bind(3, p.count).bind(4, p.ncount);
-  if (p.ncount > 0) {
-    s.bind(5, p.sum).bind(6, p.min).bind(7, p.max);
-  } else {
-    s.bind_null(5).bind_null(6).bind_null(7);
-  }
-  s.bind(8, p.first_ts);
-  sql::bind_value(s, 9, p.first);
-  s.bind(10, p.last_ts);
-  sql::bind_value(s, 11, p.last);
-}
-
-// Reads the columns count..last (starting at column `c`) of a roll-up row.
-Partial read_partial(const sql::Stmt& s, int c) {
-  Partial p;
-  p.count = s.column_int(c);
-  p.ncount = s.column_int(c + 1);
-  if (p.ncount > 0) {
-    p.sum = s.column_double(c + 2);
-    p.min = s.column_double(c + 3);
-    p.max = s.column_double(c + 4);
-  }
-  p.first_ts = s.column_int(c + 5);
-  p.first = sql::column_value(s, c + 6);
-  p.last_ts = s.column_int(c + 7);
-  p.last = sql::column_value(s, c + 8);
-  return p;
-}
-
 struct SensorState {
   std::int64_t id = 0;
   std::optional<std::string> unit, kind;
@@ -100,6 +72,10 @@ class SqliteWriter final : public StoreWriter {
   SqliteWriter(const std::string& path, const WriterOptions& opt) : opt_(opt) {
     db_ = open_for_writing(path, opt.cache_mib, opt.busy_timeout_ms);
     insert_ = sql::Stmt(*db_, "INSERT OR IGNORE INTO readings(sensor_id,ts,value,extra) VALUES(?1,?2,?3,?4)");
+    std::string multi = "INSERT INTO readings(sensor_id,ts,value,extra) VALUES(?,?,?,?)";
+    for (std::size_t i = 1; i < kMultiRows; ++i) multi += ",(?,?,?,?)";
+    multi_insert_ = sql::Stmt(*db_, multi);
+    max_ts_ = sql::Stmt(*db_, "SELECT max(ts) FROM readings WHERE sensor_id=?1");
     select_ = sql::Stmt(*db_, "SELECT value, extra FROM readings WHERE sensor_id=?1 AND ts=?2");
     update_ = sql::Stmt(*db_, "UPDATE readings SET value=?3, extra=?4 WHERE sensor_id=?1 AND ts=?2");
     log_ = sql::Stmt(*db_, "INSERT INTO changes(sensor_id,ts_list) VALUES(?1,?2)");
@@ -111,7 +87,7 @@ class SqliteWriter final : public StoreWriter {
     merge_hour_ = sql::Stmt(*db_, with_table(kMergeSql, "rollup_hour"));
     replace_minute_ = sql::Stmt(*db_, "INSERT OR REPLACE INTO rollup_minute VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
     replace_hour_ = sql::Stmt(*db_, "INSERT OR REPLACE INTO rollup_hour VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
-    new_sensor_ = sql::Stmt(*db_, "INSERT INTO sensors(name) VALUES(?1)");
+    new_sensor_ = sql::Stmt(*db_, "INSERT OR IGNORE INTO sensors(name) VALUES(?1)");  // another writer may have added it
     update_sensor_ =
         sql::Stmt(*db_, "UPDATE sensors SET unit=?2, kind=?3, first_seen=?4, last_seen=?5 WHERE id=?1");
     sql::Stmt load(*db_, "SELECT id, name, unit, kind, first_seen, last_seen FROM sensors");
@@ -129,12 +105,10 @@ class SqliteWriter final : public StoreWriter {
     if (seq.step()) last_seq_ = seq.column_int(0);
   }
 
-  void add(Reading&& r) override { batch_.push_back(std::move(r)); }
-  std::size_t pending() const override { return batch_.size(); }
-
-  WriteStats commit() override {
+  WriteStats write(const std::vector<Reading>& batch) override {
     WriteStats st;
-    if (batch_.empty()) return st;
+    if (batch.empty()) return st;
+    batch_ = &batch;
     const TimeMs raw_cutoff = opt_.retain ? floor_to(now_ms() - *opt_.retain, kHourMs) : kMinTimeMs;
     sql::Transaction txn(*db_, "BEGIN IMMEDIATE");
     try {
@@ -143,10 +117,10 @@ class SqliteWriter final : public StoreWriter {
     } catch (...) {
       // The dictionary cache may name rows the rollback removed: reload it on next use.
       reload_sensors_ = true;
-      batch_.clear();
+      batch_ = nullptr;
       throw;
     }
-    batch_.clear();
+    batch_ = nullptr;
     commit_seqs_.emplace_back(now_ms(), last_seq_);
     return st;
   }
@@ -215,13 +189,23 @@ class SqliteWriter final : public StoreWriter {
     TimeMs bound = cutoff;
     bool more = false;
     if (probe.step()) {
-      bound = probe.column_int(0);
-      more = true;
+      // Cut at a whole hour even mid-way, so no bucket is ever half deleted (readers count
+      // raw rows from the hour roll-ups); an hour with more rows than a chunk goes at once.
+      bound = floor_to(probe.column_int(0), kHourMs);
+      if (t == 0 && bound <= oldest(sid)) bound += kHourMs;
+      bound = std::min(bound, cutoff);
+      more = bound < cutoff;
     }
     probe.reset();
     delete_[t].reset();
     delete_[t].bind(1, sid).bind(2, bound).run();
     return more;
+  }
+
+  TimeMs oldest(std::int64_t sid) {
+    sql::Stmt s(*db_, "SELECT ts FROM readings WHERE sensor_id=?1 ORDER BY ts LIMIT 1");
+    s.bind(1, sid);
+    return s.step() ? s.column_int(0) : kMaxTimeMs;
   }
 
   SensorState& sensor_for(const std::string& name, std::size_t& index) {
@@ -258,22 +242,37 @@ class SqliteWriter final : public StoreWriter {
     reload_sensors_ = false;
   }
 
+  // One reading of the batch, with what the hot path needs copied in, so the sorted pass
+  // reads entries sequentially instead of jumping around the batch.
   struct Entry {
     std::int64_t sid;
     TimeMs ts;
-    std::uint32_t idx;
-    std::uint32_t sensor;
+    double num;              // the value when kind is 0 (number) or 1 (boolean)
+    std::uint32_t idx;       // position in the batch (later wins)
+    std::uint32_t sensor;    // index into sensors_
+    std::uint8_t kind;       // Value's alternative: 0 number, 1 boolean, 2 string
+    bool has_extra;
   };
+
+  void bind_entry(sql::Stmt& s, int p, const Entry& e) {
+    s.bind(p, e.sid).bind(p + 1, e.ts);
+    const Reading& r = (*batch_)[e.idx];
+    if (e.kind == 0) s.bind(p + 2, e.num);
+    else if (e.kind == 1) s.bind(p + 2, static_cast<std::int64_t>(e.num != 0));
+    else s.bind(p + 2, std::string_view(std::get<std::string>(r.value)));
+    if (e.has_extra) s.bind(p + 3, std::string_view(r.extra));
+    else s.bind_null(p + 3);
+  }
 
   void write_batch(TimeMs raw_cutoff, WriteStats& st) {
     if (reload_sensors_) reload_sensors();
     entries_.clear();
-    entries_.reserve(batch_.size());
+    entries_.reserve(batch_->size());
     // Dictionary first, in input order, so unit/kind end as the latest seen.
     std::size_t last_index = static_cast<std::size_t>(-1);
     const std::string* last_name = nullptr;
-    for (std::size_t i = 0; i < batch_.size(); ++i) {
-      auto& r = batch_[i];
+    for (std::size_t i = 0; i < batch_->size(); ++i) {
+      auto& r = (*batch_)[i];
       std::size_t index;
       if (last_name && *last_name == r.sensor) {
         index = last_index;
@@ -291,22 +290,40 @@ class SqliteWriter final : public StoreWriter {
         s.kind = r.kind;
         s.dirty = true;
       }
-      entries_.push_back({s.id, r.ts, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(index)});
+      Entry e{s.id, r.ts, 0.0, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(index),
+              static_cast<std::uint8_t>(r.value.index()), !r.extra.empty()};
+      if (const auto* d = std::get_if<double>(&r.value)) e.num = *d;
+      else if (const auto* b = std::get_if<bool>(&r.value)) e.num = *b ? 1.0 : 0.0;
+      entries_.push_back(e);
     }
-    // Sorted by key, rows go into the B-tree in order (far fewer page touches), and equal
-    // keys end up adjacent with the latest input last.
-    std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
-      if (a.sid != b.sid) return a.sid < b.sid;
-      if (a.ts != b.ts) return a.ts < b.ts;
-      return a.idx < b.idx;
-    });
+    // Grouped by sensor (a counting sort, stable), then by ts within each group (usually
+    // sorted already): rows go into the B-tree sensor by sensor in key order (far fewer
+    // page touches), and equal keys end up adjacent with the latest input last.
+    group_start_.assign(sensors_.size() + 1, 0);
+    for (const auto& e : entries_) ++group_start_[e.sensor + 1];
+    for (std::size_t g = 1; g < group_start_.size(); ++g) group_start_[g] += group_start_[g - 1];
+    sorted_.resize(entries_.size());
+    {
+      auto next = group_start_;
+      for (const auto& e : entries_) sorted_[next[e.sensor]++] = e;
+    }
+    entries_.swap(sorted_);
+    const auto by_ts = [](const Entry& a, const Entry& b) { return a.ts != b.ts ? a.ts < b.ts : a.idx < b.idx; };
+    for (std::size_t g = 0; g + 1 < group_start_.size(); ++g) {
+      const auto first = entries_.begin() + static_cast<std::ptrdiff_t>(group_start_[g]);
+      const auto last = entries_.begin() + static_cast<std::ptrdiff_t>(group_start_[g + 1]);
+      if (!std::is_sorted(first, last, by_ts)) std::sort(first, last, by_ts);
+    }
     minutes_.clear();
+    fast_.clear();
+    std::int64_t max_sid = -1;
+    TimeMs stored_max = kMinTimeMs;
     for (std::size_t k = 0; k < entries_.size(); ++k) {
       const Entry& e = entries_[k];
-      const Reading& r = batch_[e.idx];
+      const Reading& r = (*batch_)[e.idx];
       if (k + 1 < entries_.size() && entries_[k + 1].sid == e.sid && entries_[k + 1].ts == e.ts) {
         // A later line of this batch has the same key: it wins.
-        const Reading& next = batch_[entries_[k + 1].idx];
+        const Reading& next = (*batch_)[entries_[k + 1].idx];
         if (next.value == r.value && next.extra == r.extra) ++st.duplicates;
         else ++st.replaced;
         continue;
@@ -319,13 +336,21 @@ class SqliteWriter final : public StoreWriter {
       if (!s.first_seen || e.ts < *s.first_seen) s.first_seen = e.ts, s.dirty = true;
       if (!s.last_seen || e.ts > *s.last_seen) s.last_seen = e.ts, s.dirty = true;
 
-      insert_.bind(1, e.sid).bind(2, e.ts);
-      sql::bind_value(insert_, 3, r.value);
-      if (r.extra.empty()) insert_.bind_null(4);
-      else insert_.bind(4, std::string_view(r.extra));
-      insert_.run();
+      if (e.sid != max_sid) {
+        max_sid = e.sid;
+        max_ts_.reset();
+        max_ts_.bind(1, e.sid);
+        stored_max = max_ts_.step() && !max_ts_.column_null(0) ? max_ts_.column_int(0) : kMinTimeMs - 1;
+        max_ts_.reset();
+      }
       bool dirty = false;
-      if (db_->changes() == 1) {
+      if (e.ts > stored_max) {
+        // Newer than anything stored for the sensor (live data, back-fill): certainly a new
+        // row, so it can go in a multi-row INSERT without a conflict check.
+        fast_.push_back(k);
+        if (fast_.size() == kMultiRows) flush_fast();
+        ++st.inserted;
+      } else if (insert_one(e.sid, e.ts, r)) {
         ++st.inserted;
       } else {
         select_.bind(1, e.sid).bind(2, e.ts);
@@ -357,8 +382,10 @@ class SqliteWriter final : public StoreWriter {
         minutes_.push_back({e.sid, m, {}, false});
       auto& b = minutes_.back();
       if (dirty) b.dirty = true;
+      else if (e.kind == 0) b.delta.add_number(e.ts, e.num);
       else b.delta.add(e.ts, r.value);
     }
+    flush_fast();
     flush_log();
     // Minutes, then hours (minutes_ is ordered by sensor and time, so hours group up).
     std::size_t k = 0;
@@ -401,6 +428,37 @@ class SqliteWriter final : public StoreWriter {
   }
 
   // Rows arrive sorted by (sensor, ts): collect one sensor's ts values, write them as one row.
+  // Plain single-row insert; false when the key was taken.
+  bool insert_one(std::int64_t sid, TimeMs ts, const Reading& r) {
+    insert_.bind(1, sid).bind(2, ts);
+    sql::bind_value(insert_, 3, r.value);
+    if (r.extra.empty()) insert_.bind_null(4);
+    else insert_.bind(4, std::string_view(r.extra));
+    insert_.run();
+    return db_->changes() == 1;
+  }
+
+  void flush_fast() {
+    if (fast_.empty()) return;
+    if (fast_.size() == kMultiRows) {
+      int p = 1;
+      multi_insert_.reset();
+      for (auto k : fast_) {
+        bind_entry(multi_insert_, p, entries_[k]);
+        p += 4;
+      }
+      multi_insert_.run();
+    } else {
+      for (auto k : fast_) {
+        insert_.reset();
+        bind_entry(insert_, 1, entries_[k]);
+        insert_.run();
+        if (db_->changes() != 1) throw RuntimeError("readings: a new row's key was taken");
+      }
+    }
+    fast_.clear();
+  }
+
   void log_change(std::int64_t sid, TimeMs ts) {
     if (sid != log_sid_) flush_log();
     log_sid_ = sid;
@@ -445,13 +503,16 @@ class SqliteWriter final : public StoreWriter {
 
   WriterOptions opt_;
   std::unique_ptr<sql::Db> db_;
+  sql::Stmt multi_insert_, max_ts_;
+  std::vector<std::size_t> fast_;  // entries_ indexes waiting for a multi-row INSERT
   sql::Stmt insert_, select_, update_, log_, raw_bucket_, minute_range_, merge_minute_, merge_hour_, replace_minute_,
       replace_hour_, new_sensor_, update_sensor_;
   std::unordered_map<std::string, std::size_t> by_name_;
   std::vector<SensorState> sensors_;
   bool reload_sensors_ = false;
-  std::vector<Reading> batch_;
-  std::vector<Entry> entries_;
+  const std::vector<Reading>* batch_ = nullptr;  // during write()
+  std::vector<Entry> entries_, sorted_;
+  std::vector<std::size_t> group_start_;
   std::vector<Bucket> minutes_;
   std::int64_t last_seq_ = 0, trimmed_seq_ = 0;
   std::int64_t log_sid_ = -1;

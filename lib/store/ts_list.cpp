@@ -38,7 +38,7 @@ bool decode_ts_list(std::string_view bytes, std::vector<TimeMs>& out) {
       shift += 7;
     }
     if (out.empty()) last = static_cast<TimeMs>((v >> 1) ^ (~(v & 1) + 1));
-    else last += static_cast<TimeMs>(v);
+    else last = static_cast<TimeMs>(static_cast<std::uint64_t>(last) + v);  // wraps on junk, never UB
     out.push_back(last);
   }
   return true;

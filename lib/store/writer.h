@@ -1,18 +1,20 @@
 // The storage interface db-store writes through, and its options.
 //
-// A StoreWriter buffers readings (add) and makes them durable in one transaction
-// (commit): raw rows keyed by (sensor, ts) with last write wins, the sensor dictionary,
-// and the per-minute and per-hour roll-ups, which always equal what the raw rows give.
-// maintain() applies retention in small steps so the write loop never stalls on it.
-// SQLite is the implementation built now; a PostgreSQL one would be another subclass
-// chosen by open() from the location. One thread uses a writer. Failures throw
-// RuntimeError; a failed commit leaves the database as it was before it.
+// A StoreWriter makes a batch of readings durable in one transaction (write): raw rows
+// keyed by (sensor, ts) with last write wins, the sensor dictionary, and the per-minute
+// and per-hour roll-ups, which always equal what the raw rows give. maintain() applies
+// retention in small steps so the write loop never stalls on it. SQLite is the
+// implementation built now; a PostgreSQL one would be another subclass chosen by open()
+// from the location. Calls must not overlap, but may come from different threads one
+// after the other (db-store commits on a worker thread while it parses the next batch).
+// Failures throw RuntimeError; a failed write leaves the database as it was before it.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/reading.h"
 #include "core/time.h"
@@ -46,11 +48,9 @@ class StoreWriter {
   // Opens or creates the database at `location` (a file name for SQLite).
   static std::unique_ptr<StoreWriter> open(const std::string& location, const WriterOptions& options);
 
-  // Buffers one reading (not yet durable).
-  virtual void add(Reading&& r) = 0;
-  virtual std::size_t pending() const = 0;
-  // Makes every buffered reading durable; a no-op when none are pending.
-  virtual WriteStats commit() = 0;
+  // Makes every reading of `batch` durable (later entries win over earlier ones with the
+  // same sensor and ts). The batch is left unchanged; an empty batch is a no-op.
+  virtual WriteStats write(const std::vector<Reading>& batch) = 0;
   // One bounded step (about 20 ms) of retention and log trimming; `now` is wall-clock
   // time. Returns true while old rows remain to be deleted.
   virtual bool maintain(TimeMs now) = 0;

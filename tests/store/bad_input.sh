@@ -30,6 +30,13 @@ run db-store -d l.db --max-line-bytes 100 -q long.jsonl
 assert_contains "$err" "db-store: line 2: line longer than 100 bytes" "over-long line"
 assert_eq 2 "$(sql l.db 'SELECT count(*) FROM readings')" "lines around it stored"
 
+# With several inputs, each diagnostic names its file and counts lines from 1.
+printf '%s\n' '{"sensor":"a","ts":1795000100,"value":1}' 'oops' >two.jsonl
+run db-store -d m.db -q in.jsonl two.jsonl
+assert_contains "$err" "db-store: in.jsonl: line 2: " "first file named"
+assert_contains "$err" "db-store: two.jsonl: line 2: " "second file named, its own line numbers"
+assert_eq 3 "$(sql m.db 'SELECT count(*) FROM readings')" "good lines of both files stored"
+
 run db-store -d s.db --strict in.jsonl
 assert_eq 65 "$status" "--strict exit status"
 assert_contains "$err" "db-store: line 2: " "--strict names the line"

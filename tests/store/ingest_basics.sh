@@ -40,11 +40,30 @@ home/door,,,1,2026-11-18T11:06:40.000Z,2026-11-18T11:06:40.000Z,open
 home/kitchen/light,,,1,2026-11-22T10:46:08.000Z,2026-11-22T10:46:08.000Z,true
 home/kitchen/temperature,temperature,°C,2,2026-11-18T11:06:40.500Z,2026-11-22T11:46:07.123Z,21.37' "$out" "--list-sensors"
 
+# A reading without "ts" is stamped with the time it arrived.
+before=$(($(date +%s) * 1000))
+echo '{"sensor":"home/nots","value":1}' | db-store -d n.db -q
+after=$(($(date +%s) * 1000 + 1000))
+ts=$(sql n.db 'SELECT ts FROM readings')
+[[ $ts -ge $before && $ts -le $after ]] || fail "a reading without ts got $ts, not the time it arrived ($before..$after)"
+
 # --quiet stores without passing through; SENSORPIPE_DB names the file.
 run env SENSORPIPE_DB=q.db db-store --quiet in.jsonl
 assert_eq 0 "$status" "--quiet exit status"
 assert_eq "" "$out" "--quiet prints nothing"
 assert_eq 4 "$(sql q.db 'SELECT count(*) FROM readings')" "SENSORPIPE_DB used"
+
+# A closed stdout ends the pass-through quietly; what was read is still stored.
+gen_readings 5 2000 1795341600000 1000 >many.jsonl
+set +o pipefail
+db-store -d c.db many.jsonl 2>cerr.txt | head -n 1 >/dev/null
+st=${PIPESTATUS[0]}
+set -o pipefail
+assert_eq 0 "$st" "exit status when stdout closes"
+assert_eq "" "$(cat cerr.txt)" "nothing on stderr when stdout closes"
+stored=$(sql c.db 'SELECT count(*) FROM readings')
+[[ $stored -ge 1 ]] || fail "the readings read before stdout closed were not stored"
+assert_eq 1 "$(sql c.db "SELECT count(*) FROM readings JOIN sensors ON id = sensor_id WHERE name = 't/s0' AND ts = $(head -n 1 many.jsonl | sed 's/.*"ts":\([0-9]*\).*/\1/')")" "the line passed on is stored"
 
 # Missing or foreign databases are errors, not empty results.
 run history-query -d missing.db

@@ -24,6 +24,9 @@ oldest_roll=$(sql r.db 'SELECT min(bucket) FROM rollup_hour')
 mism=$(sqlite3 r.db "SELECT count(*) FROM rollup_minute r WHERE bucket >= (SELECT min(ts) FROM readings) AND count <> (SELECT count(*) FROM readings x WHERE x.sensor_id=r.sensor_id AND x.ts>=r.bucket AND x.ts<r.bucket+60000)")
 assert_eq 0 "$mism" "kept minute buckets equal their rows"
 
+run history-query -d r.db --list-sensors -f csv
+assert_eq "$(sql r.db 'SELECT count(*) FROM readings')" "$(printf '%s\n' "$out" | awk -F, 'NR > 1 { n += $4 } END { print n }')" "--list-sensors counts the rows left"
+
 # Old readings arriving now are not stored.
 echo "{\"sensor\":\"t/s0\",\"ts\":$((now - 3 * 86400000)),\"value\":1}" >old.jsonl
 run db-store -d r.db -q -v --retain 2d old.jsonl

@@ -50,45 +50,70 @@ for var in $(grep -ho '\${\?SENSORPIPE_[A-Z_]*' "$units"/*.service | tr -d '${' 
 done
 pass "units run unprivileged, restart on failure, drain on stop; env example complete"
 
-# The site unit's command line, run as systemd would: its ExecStart with the environment
-# file's settings, %i and %S expanded, pointed at a private broker, database and port.
+# The units' command lines, run as systemd would run them: ExecStart with the defaults of
+# the Environment= lines, then the environment file, %i and %S expanded; pointed at a
+# private broker, database and port. Together they are the whole system.
+start_unit() { # UNIT ENV_FILE
+  local unit=$units/$1 exec_start env_lines
+  exec_start=$(sed -n '/^ExecStart=/,/[^\\]$/p' "$unit" | sed 's/\\$//' | tr '\n' ' ' | sed 's/^ExecStart=//')
+  env_lines=$(sed -n 's/^Environment=//p' "$unit" | sed 's/%i/test/g; s/^"//; s/"$//')
+  (
+    while IFS= read -r line; do
+      if [[ $line == SENSORPIPE_SIM_ARGS=* ]]; then export "${line//%S/$T/state}"; continue; fi
+      for kv in $line; do export "${kv//%S/$T/state}"; done
+    done <<<"$env_lines"
+    set -a; source "$2"; set +a
+    cd "$T/state"
+    while IFS= read -r pre; do
+      [[ -n $pre ]] && { eval "$pre" || exit 1; }
+    done <<<"$(sed -n 's/^ExecStartPre=//p' "$unit" | sed 's/%i/test/g')"
+    cmd=${exec_start//%i/test}
+    cmd=${cmd// | / \'|\' }
+    eval "exec $cmd"
+  ) >"$T/$1.out" 2>"$T/$1.err" &
+  unit_pid=$!
+  SP_PIDS+=("$unit_pid")
+}
+stop_unit() { # UNIT PID
+  kill -TERM "$2"
+  set +e; wait "$2"; status=$?; set -e
+  assert_eq 0 "$status" "$1: exit status after SIGTERM ($(cat "$T/$1.err"))"
+}
 if [[ $tools == *" mqtt-ingest "* && $tools == *" db-store "* && $tools == *" ws-serve "* && $tools == *" mqtt-publish "* ]]; then
   start_mosquitto
   port=$(free_port)
   mkdir -p "$T/state/sensorpipe/test"
   cat >"$T/test.env" <<ENV
 SENSORPIPE_BROKER=$MQTT_URL
-SENSORPIPE_TOPICS=unit/#
 SENSORPIPE_LISTEN=127.0.0.1:$port
 ENV
-  # Defaults from Environment= lines, then the file, as systemd does.
-  exec_start=$(sed -n '/^ExecStart=/,/[^\\]$/p' "$units/sensorpipe@.service" | sed 's/\\$//' | tr '\n' ' ' | sed 's/^ExecStart=//')
-  env_lines=$(sed -n 's/^Environment=//p' "$units/sensorpipe@.service" | sed 's/^"//; s/"$//' | tr ' ' '\n' | grep '=')
-  (
-    set -a
-    while IFS= read -r kv; do export "${kv//%S/$T/state}"; done <<<"$(sed 's/%i/test/g' <<<"$env_lines")"
-    source "$T/test.env"
-    set +a
-    cmd=${exec_start//%i/test}
-    cmd=${cmd// | / \'|\' }
-    cd "$T/state/sensorpipe/test"
-    eval "exec $cmd"
-  ) >"$T/unit.out" 2>"$T/unit.err" &
-  unit_pid=$!
-  SP_PIDS+=("$unit_pid")
+  start_unit sensorpipe@.service "$T/test.env"
+  site_pid=$unit_pid
   wait_port "$port"
-  sensor-sim --house 1 --count 50 | mqtt-publish -b "$MQTT_URL" -q 1 --topic 'unit/{sensor}' 2>"$T/pub.err"
   db=$T/state/sensorpipe/test/readings.db
-  for _ in $(seq 100); do
-    n=$(history-query -d "$db" --since 1h -f jsonl 2>/dev/null | wc -l) || n=0
-    ((n >= 50)) && break
-    sleep 0.1
+  start_unit sensorpipe-sim@.service "$T/test.env"
+  sim_pid=$unit_pid
+  for _ in $(seq 150); do
+    n=$(history-query -d "$db" --sensor home/kitchen/temperature --since 1h -f jsonl 2>/dev/null | wc -l) || n=0
+    ((n >= 2)) && break
+    sleep 0.2
   done
-  kill -TERM "$unit_pid"
-  set +e; wait "$unit_pid"; status=$?; set -e
-  assert_eq 0 "$status" "the unit's pipeline exit status after SIGTERM ($(cat "$T/unit.err"))"
-  assert_eq 50 "$(history-query -d "$db" --since 1h -f jsonl | wc -l)" "readings stored by the unit's pipeline"
-  pass "the site unit's pipeline stores what is published and stops cleanly"
+  ((n >= 2)) || fail "no readings of the simulated house stored in 30 s: $(cat "$T"/*.service.err)"
+  pass "sensorpipe-sim@ publishes, sensorpipe@ stores"
+  run curl -fsS "http://127.0.0.1:$port/api/sensors"
+  assert_contains "$out" "home/kitchen/temperature" "the site unit's dashboard API"
+  # A command as the dashboard sends it reaches the simulated LED through the units.
+  for _ in $(seq 20); do
+    echo '{"target":"home/led/set","value":64}' | mqtt-publish -b "$MQTT_URL" --topic '{target}'
+    sleep 1.5
+    last=$(history-query -d "$db" --sensor home/led/brightness --since 5s -f jsonl 2>/dev/null | tail -1)
+    [[ $last == *'"value":64'* ]] && break
+  done
+  assert_contains "$last" '"value":64' "LED brightness after a command"
+  pass "a command reaches the simulated LED"
+  stop_unit sensorpipe-sim@.service "$sim_pid"
+  stop_unit sensorpipe@.service "$site_pid"
+  pass "both units' pipelines stop cleanly on SIGTERM"
 else
-  echo "note: mqtt-ingest, db-store, ws-serve, mqtt-publish not all built: the unit's pipeline was not run"
+  echo "note: mqtt-ingest, db-store, ws-serve, mqtt-publish not all built: the units' pipelines were not run"
 fi

@@ -4,6 +4,7 @@
 // (or, with --pass-after-commit, once it is durable). Storage, batching, roll-ups and
 // retention live in lib/store (StoreWriter, Ingest); this file wires options to them.
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -15,14 +16,6 @@
 #include "store/writer.h"
 
 using namespace sensorpipe;
-
-namespace {
-LibraryVersions libraries() {
-  auto libs = core_library_versions();
-  libs.emplace_back("SQLite", store::sqlite_version());
-  return libs;
-}
-}  // namespace
 
 namespace {
 
@@ -72,7 +65,7 @@ CLI::Option* add_retention_option(CLI::App& app, const std::string& flags, std::
 
 int main(int argc, char** argv) {
   cli::Tool tool("db-store", "Store JSON Lines readings in an SQLite database and pass them through",
-                 libraries());
+                 store::store_library_versions());
   Options o;
   auto& app = tool.app();
   cli::add_db_options(app, o.db);
@@ -115,19 +108,39 @@ int main(int argc, char** argv) {
     iopt.commit_interval = o.commit_interval;
     iopt.max_line_bytes = o.input.max_line_bytes;
     iopt.pass_after_commit = o.pass_after_commit;
+    // A progress line for loads from files when a person watches stderr (not live pipelines or logs).
+    bool progress_shown = false;
+    if (::isatty(2) && inputs_are_files(o.input.files))
+      iopt.progress = [&progress_shown](const store::IngestTotals& t) {
+        if (t.lines == 0) return;
+        progress_shown = true;
+        const std::string line = fmt::format("\rdb-store: {} readings read, {} stored", t.lines,
+                                             t.stored.inserted + t.stored.replaced + t.stored.duplicates);
+        [[maybe_unused]] auto n = ::write(2, line.data(), line.size());
+      };
     store::Ingest ingest(*writer, out ? &*out : nullptr, tool.diag(), iopt);
 
     bool go_on = true;
-    cli::for_each_input(o.input.files, [&](int fd, const std::string&) {
-      if (go_on) go_on = ingest.run(fd);
-    });
+    try {
+      const bool several = o.input.files.size() > 1;
+      cli::for_each_input(o.input.files, [&](int fd, const std::string& name) {
+        if (go_on) go_on = ingest.run(fd, several ? name : std::string());
+      });
+    } catch (const OutputClosed&) {
+      // The consumer went away: keep what was read (a quiet exit 0, as for every tool).
+      ingest.drop_output();
+    }
     ingest.finish();
+    if (progress_shown) {
+      [[maybe_unused]] auto n = ::write(2, "\r\033[K", 4);  // clear the progress line
+    }
     tool.diag().summary();
     if (o.verbose) {
       const auto& t = ingest.totals();
-      tool.diag().info(fmt::format("{} readings: {} new, {} replaced, {} duplicates, {} older than --retain; {} commits",
+      tool.diag().info(fmt::format("{} readings: {} new, {} replaced, {} duplicates, {} older than --retain; {} commits "
+                                   "taking {:.2f} s",
                                    t.lines, t.stored.inserted, t.stored.replaced, t.stored.duplicates,
-                                   t.stored.expired, t.commits));
+                                   t.stored.expired, t.commits, t.commit_seconds));
     }
     return 0;
   });

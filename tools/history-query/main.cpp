@@ -17,14 +17,6 @@
 using namespace sensorpipe;
 
 namespace {
-LibraryVersions libraries() {
-  auto libs = core_library_versions();
-  libs.emplace_back("SQLite", store::sqlite_version());
-  return libs;
-}
-}  // namespace
-
-namespace {
 
 struct Options {
   cli::DbOptions db;
@@ -88,7 +80,7 @@ store::Query build_query(const Options& o) {
 
 int main(int argc, char** argv) {
   cli::Tool tool("history-query", "Query stored readings: ranges, downsampling, sensor lists, follow",
-                 libraries());
+                 store::store_library_versions());
   Options o;
   auto& app = tool.app();
   cli::add_db_options(app, o.db);

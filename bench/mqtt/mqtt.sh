@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# mqtt-ingest vs mosquitto_sub and mqtt-publish vs mosquitto_pub -l, same run, on a
+# private mosquitto tuned not to drop or throttle. Usage: bench/mqtt/mqtt.sh [RUNS] [N]
+# Prints rates and ratios (ours/peer, >1 = we are faster), and publish->stdout latency.
+source "$(dirname "$0")/../lib.sh"
+RUNS=${1:-3}
+N=${2:-200000}
+HERE=$(cd "$(dirname "$0")" && pwd)
+port=$(free_port)
+cat >"$BENCH_TMP/m.conf" <<CONF
+listener $port 127.0.0.1
+allow_anonymous true
+max_queued_messages 0
+max_inflight_messages 0
+user $(id -un)
+CONF
+mosquitto -c "$BENCH_TMP/m.conf" 2>/dev/null &
+BENCH_PIDS+=("$!")
+URL=mqtt://127.0.0.1:$port
+sleep 0.5
+awk -v n="$N" 'BEGIN { for (i = 0; i < n; i++) printf "{\"ts\":\"2026-11-22T11:46:07.123Z\",\"sensor\":\"home/room%d/temperature\",\"value\":21.84,\"unit\":\"C\"}\n", i % 1000 }' >"$BENCH_TMP/data.jsonl"
+now() { date +%s.%N; }
+
+# Runs a subscriber in the background; when it exits, its end time goes to $BENCH_TMP/$1.end.
+timed() {
+  local name=$1
+  shift
+  rm -f "$BENCH_TMP/$name.end"
+  (bash -c "$*" >/dev/null 2>"$BENCH_TMP/$name.err"; now >"$BENCH_TMP/$name.end") &
+}
+wait_end() { while [[ ! -s "$BENCH_TMP/$1.end" ]]; do sleep 0.02; done; cat "$BENCH_TMP/$1.end"; }
+
+report() { # name ours_times peer_times
+  local om pm
+  om=$(printf '%s\n' $2 | median)
+  pm=$(printf '%s\n' $3 | median)
+  printf '%s: ours %.0f msg/s (%.2f s), peer %.0f msg/s (%.2f s), ratio ours/peer %.2f  [median of %d]\n' \
+    "$1" "$(echo "$N / $om" | bc -l)" "$om" "$(echo "$N / $pm" | bc -l)" "$pm" "$(echo "$pm / $om" | bc -l)" "$RUNS"
+}
+
+# 1. Receiving the same published stream, both subscribed at once.
+for qos in 0 1; do
+  ot="" pt=""
+  for ((r = 0; r < RUNS; r++)); do
+    timed ours "mqtt-ingest -b $URL -t 'bench/$qos/#' -q $qos -C $N"
+    timed peer "mosquitto_sub -p $port -t 'bench/$qos/#' -q $qos -C $N"
+    sleep 0.7
+    start=$(now)
+    if ((qos == 0)); then
+      mosquitto_pub -p "$port" -t "bench/$qos/x" -q 0 -l <"$BENCH_TMP/data.jsonl"
+    else  # mosquitto_pub -l -q 1 drops at EOF: hold its stdin open until both have all
+      (cat "$BENCH_TMP/data.jsonl"; while [[ ! -s $BENCH_TMP/ours.end || ! -s $BENCH_TMP/peer.end ]]; do sleep 0.1; done) |
+        mosquitto_pub -p "$port" -t "bench/$qos/x" -q 1 -l
+    fi
+    oe=$(wait_end ours)
+    pe=$(wait_end peer)
+    ot+=" $(echo "$oe - $start" | bc -l)"
+    pt+=" $(echo "$pe - $start" | bc -l)"
+  done
+  report "receive QoS $qos, same stream: mqtt-ingest vs mosquitto_sub" "$ot" "$pt"
+done
+
+# 2. Draining a queued persistent session of N messages.
+ot="" pt=""
+for ((r = 0; r < RUNS; r++)); do
+  mqtt-ingest -b "$URL" -t 'drain/#' -q 1 --persistent -i bench-ingest -W 500ms >/dev/null 2>&1
+  mosquitto_sub -p "$port" -t 'drain/#' -q 1 -c -i bench-sub -W 1 >/dev/null 2>&1 || true
+  mqtt-publish -b "$URL" --qos 1 --topic drain/x <"$BENCH_TMP/data.jsonl" 2>/dev/null
+  start=$(now); mqtt-ingest -b "$URL" -t 'drain/#' -q 1 --persistent -i bench-ingest -C "$N" >/dev/null 2>&1; ot+=" $(echo "$(now) - $start" | bc -l)"
+  start=$(now); mosquitto_sub -p "$port" -t 'drain/#' -q 1 -c -i bench-sub -C "$N" >/dev/null 2>&1; pt+=" $(echo "$(now) - $start" | bc -l)"
+done
+report "drain $N queued (persistent session, QoS 1): mqtt-ingest vs mosquitto_sub" "$ot" "$pt"
+
+# 3. Publishing a file: time until a subscriber has every message.
+for qos in 0 1; do
+  ot="" pt=""
+  for ((r = 0; r < RUNS; r++)); do
+    for who in ours peer; do
+      timed sub "mosquitto_sub -p $port -t 'pub/$qos/$who' -q $qos -C $N"
+      sleep 0.5
+      start=$(now)
+      if [[ $who == ours ]]; then
+        mqtt-publish -b "$URL" --qos "$qos" --topic "pub/$qos/$who" <"$BENCH_TMP/data.jsonl" 2>/dev/null &
+      elif ((qos == 0)); then
+        mosquitto_pub -p "$port" -t "pub/$qos/$who" -q 0 -l <"$BENCH_TMP/data.jsonl" &
+      else
+        (cat "$BENCH_TMP/data.jsonl"; while [[ ! -s $BENCH_TMP/sub.end ]]; do sleep 0.1; done) |
+          mosquitto_pub -p "$port" -t "pub/$qos/$who" -q 1 -l &
+      fi
+      pubpid=$!
+      # QoS 0 may lose messages (either publisher): give up after 60 s.
+      for _ in $(seq 600); do [[ -s $BENCH_TMP/sub.end ]] && break; sleep 0.1; done
+      end=$(cat "$BENCH_TMP/sub.end" 2>/dev/null || now)
+      wait "$pubpid" 2>/dev/null || true
+      if [[ $who == ours ]]; then ot+=" $(echo "$end - $start" | bc -l)"; else pt+=" $(echo "$end - $start" | bc -l)"; fi
+    done
+  done
+  report "publish $N lines at QoS $qos until all received: mqtt-publish vs mosquitto_pub -l" "$ot" "$pt"
+done
+
+# 4. Latency publish -> line on stdout at 1000 msg/s (both subscribers on the same stream).
+for qos in 0 1; do
+  (mqtt-ingest -b "$URL" -t "lat/$qos" -q "$qos" -C 10000 2>/dev/null | "$HERE/stamp.py" lat >"$BENCH_TMP/lat.ours") &
+  o=$!
+  (mosquitto_sub -p "$port" -t "lat/$qos" -q "$qos" -C 10000 | "$HERE/stamp.py" lat >"$BENCH_TMP/lat.peer") &
+  p=$!
+  sleep 0.7
+  "$HERE/stamp.py" gen 10000 1000 | mosquitto_pub -p "$port" -t "lat/$qos" -q "$qos" -l
+  wait "$o" "$p" || true
+  echo "latency QoS $qos at 1000 msg/s: mqtt-ingest $(cat "$BENCH_TMP/lat.ours"); mosquitto_sub $(cat "$BENCH_TMP/lat.peer")"
+done

@@ -1,0 +1,132 @@
+// An MQTT client that stays connected: a thin owner of a Paho async_client that
+// connects and reconnects with back-off, resubscribes on every connect, queues
+// outgoing messages while offline (optionally persisted on disk) and can wait until
+// everything published has been delivered.
+//
+// Threads: the constructor, start(), wait_connected(), publish(), drain() and stop()
+// are for one controlling thread. The message handler runs on Paho's receive thread;
+// the message is acknowledged to the broker (QoS 1/2) only when the handler returns,
+// so a handler that has written the reading out gives at-least-once delivery.
+// The logger is called from internal threads (state changes: connected, lost,
+// retrying), never concurrently with itself.
+// Failures: a refused login or a rejected broker certificate is fatal (fatal_error()
+// is set and a stop is requested, no endless retry); a broker that is merely
+// unreachable is retried with back-off (1 s doubling to 30 s) for ever.
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "mqtt/config.h"
+
+namespace sensorpipe::mqtt {
+
+struct ClientOptions {
+  ConnectionConfig conn;
+  // false: a persistent session (3.1.1 clean session off, v5 session expiry
+  // `session_expiry_s`) so the broker keeps QoS 1/2 messages while we are away.
+  bool clean_session = true;
+  std::uint32_t session_expiry_s = 7 * 24 * 3600;
+  // Non-empty: Paho keeps outgoing messages in files there until acknowledged.
+  std::string persist_dir;
+  // Outgoing messages queued (offline or not yet sent) before publish() blocks.
+  int max_queued = 100000;
+  // Topic filters (re)subscribed at conn.qos on every connect.
+  std::vector<std::string> subscriptions;
+  bool skip_retained_on_subscribe = false;  // v5: ask the broker not to send retained messages
+};
+
+struct IncomingMessage {
+  std::string_view topic;
+  std::string_view payload;
+  int qos;
+  bool retained;
+  bool duplicate;
+};
+
+class Client {
+ public:
+  using MessageHandler = std::function<void(const IncomingMessage&)>;
+  using Logger = std::function<void(const std::string&)>;
+
+  // Throws RuntimeError when Paho rejects the settings (bad URL, unusable persistence dir).
+  Client(ClientOptions options, Logger log);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Set before start().
+  void on_message(MessageHandler handler) { handler_ = std::move(handler); }
+
+  // Starts connecting in the background; returns at once.
+  void start();
+  // Waits up to `timeout_ms` (< 0: for ever) for a connection. Returns true when
+  // connected; false on timeout, stop request or fatal error.
+  bool wait_connected(std::int64_t timeout_ms);
+  bool connected() const { return connected_; }
+  // Why the last connection attempt failed ("connection refused", ...), for messages.
+  std::string last_failure() const;
+  // Set when retrying cannot help (login refused, certificate rejected).
+  std::string fatal_error() const;
+  const std::string& broker() const { return options_.conn.broker; }
+  const std::string& client_id() const { return client_id_; }
+
+  // Queues one message. Blocks while `max_queued` messages wait (calling `on_full`
+  // once per wait); returns false if a stop was requested while blocked.
+  bool publish(std::string_view topic, std::string_view payload, int qos, bool retain,
+               const std::function<void()>& on_full = {});
+  // Messages handed to publish() and not yet delivered (QoS 0: written; 1/2: acknowledged),
+  // plus any restored from the persistence directory.
+  std::uint64_t pending() const;
+  std::uint64_t failed() const { return failed_; }
+  // Waits until pending() is 0; gives up on a fatal error, after `timeout_ms` (< 0:
+  // never) and, when `interruptible`, on a stop request. Returns pending().
+  std::uint64_t drain(std::int64_t timeout_ms, bool interruptible);
+
+  // Disconnects cleanly (waiting briefly for in-flight messages) and stops reconnecting.
+  void stop();
+
+ private:
+  class Listener;
+  struct Paho;  // the Paho client, kept out of this header
+  void manage();  // the connect/reconnect thread
+  bool try_connect(std::string& failure, bool& fatal);
+  void subscribe_all();
+  void log(const std::string& s);
+  bool resend_failed();  // publishes retry_ again; false when some remain
+
+  ClientOptions options_;
+  Logger log_;
+  MessageHandler handler_;
+  std::string uri_;
+  std::string client_id_;
+  std::unique_ptr<Paho> paho_;
+  std::unique_ptr<Listener> listener_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  std::atomic<bool> connected_{false};
+  bool stopping_ = false;
+  bool ever_connected_ = false;
+  std::string last_failure_;
+  std::string fatal_;
+  std::thread manager_;
+
+  std::atomic<std::uint64_t> published_{0};
+  std::atomic<std::uint64_t> delivered_{0};
+  std::atomic<std::uint64_t> failed_{0};
+  std::atomic<int> waiters_{0};
+  std::atomic<bool> has_retries_{false};  // Paho::retry is not empty  // threads waiting for deliveries (so the listener knows to notify)
+};
+
+// "Paho MQTT C++ 1.2.0", "Paho MQTT C 1.3.12" for --version.
+std::vector<std::pair<std::string, std::string>> library_versions();
+
+}  // namespace sensorpipe::mqtt

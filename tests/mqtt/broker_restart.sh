@@ -1,0 +1,42 @@
+# The broker is stopped and restarted mid-stream (persistence on): mqtt-publish and
+# mqtt-ingest --persistent recover on their own, resubscribe, and nothing is lost at QoS 1.
+source "$SP_SRC/tests/lib/common.sh"
+source "$SP_SRC/tests/mqtt/lib.sh"
+start_mosquitto
+N=10000
+start_ingest in -t 'br/#' -q 1 --persistent -i br-ingest
+seq_lines br/a $N | awk '{ print; fflush() } NR % 500 == 0 { system("sleep 0.2") }' |
+  mqtt-publish -b "$MQTT_URL" --qos 1 --topic '{sensor}' 2>"$T/pub.err" &
+pub=$!
+SP_PIDS+=("$pub")
+wait_lines "$T/in.out" 1000 30
+kill -TERM "$MQTT_PID"
+wait "$MQTT_PID" 2>/dev/null || true
+sleep 2
+restart_mosquitto
+wait "$pub" || fail "mqtt-publish failed: $(cat "$T/pub.err")"
+for _ in $(seq 300); do
+  [[ $(grep -o '"seq":[0-9]*' "$T/in.out" | sort -u | wc -l) -ge $N ]] && break
+  sleep 0.1
+done
+dups=$(check_seqs "$T/in.out" $N "after the broker restart")
+kill -TERM "$INGEST_PID"
+wait "$INGEST_PID" || fail "mqtt-ingest exit status after SIGTERM"
+assert_contains "$(cat "$T/pub.err")" "lost; reconnecting" "mqtt-publish logged the loss"
+assert_eq 2 "$(grep -c 'connected to' "$T/pub.err")" "mqtt-publish reconnected"
+assert_contains "$(cat "$T/in.err")" "lost; reconnecting" "mqtt-ingest logged the loss"
+assert_eq 2 "$(grep -c 'connected to' "$T/in.err")" "mqtt-ingest reconnected"
+pass "both programs rode out a broker restart; $N messages, $dups duplicates"
+
+# Without broker persistence and without --persistent the subscription is gone after the
+# restart: mqtt-ingest must resubscribe by itself.
+kill -TERM "$MQTT_PID"; wait "$MQTT_PID" 2>/dev/null || true
+sed -i 's/^persistence true/persistence false/' "$MQTT_CONF"
+restart_mosquitto
+start_ingest re -t 're/#' -q 1
+kill -TERM "$MQTT_PID"; wait "$MQTT_PID" 2>/dev/null || true
+restart_mosquitto
+for _ in $(seq 100); do [[ $(grep -c 'connected to' "$T/re.err") -ge 2 ]] && break; sleep 0.1; done
+echo '{"sensor":"re/x","value":1}' | mqtt-publish -b "$MQTT_URL" --topic '{sensor}'
+wait_lines "$T/re.out" 1 10
+pass "mqtt-ingest resubscribed after a restart that lost the session"

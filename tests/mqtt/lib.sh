@@ -1,0 +1,44 @@
+# Helpers shared by the mqtt behaviour tests (sourced after tests/lib/common.sh).
+
+# Waits until FILE contains TEXT (up to $3 seconds, default 10).
+wait_text() {
+  local file=$1 text=$2 limit=${3:-10} i
+  for i in $(seq $((limit * 10))); do
+    grep -qF -- "$text" "$file" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  fail "$file never contained [$text]; it has: $(tail -5 "$file" 2>/dev/null)"
+}
+
+# Starts mqtt-ingest in the background with output in $1.out / $1.err; waits until it is
+# subscribed. Sets INGEST_PID.
+start_ingest() {
+  local name=$1
+  shift
+  local broker=(-b "$MQTT_URL")
+  [[ " $* " == *" -b "* ]] && broker=()
+  sp_spawn mqtt-ingest "${broker[@]}" "$@" >"$T/$name.out" 2>"$T/$name.err"
+  INGEST_PID=$!
+  wait_text "$T/$name.err" "connected to"
+}
+
+# Restarts the test broker on the same port and configuration (keeps its persistence).
+restart_mosquitto() {
+  # Not holding the test's fifo fds (3-5) open: that would keep readers from seeing EOF.
+  sp_spawn mosquitto -c "$MQTT_CONF" 3>&- 4>&- 5>&-
+  MQTT_PID=$!
+  wait_port "$MQTT_PORT"
+}
+
+# Lines "{"sensor":"$1","seq":N,"value":N}" for N in 1..$2.
+seq_lines() {
+  awk -v s="$1" -v n="$2" 'BEGIN { for (i = 1; i <= n; i++) printf "{\"sensor\":\"%s\",\"seq\":%d,\"value\":%d}\n", s, i, i }'
+}
+
+# Checks that FILE holds every seq 1..N at least once; prints the number of duplicates.
+check_seqs() {
+  local file=$1 n=$2 what=$3 got
+  got=$(grep -o '"seq":[0-9]*' "$file" | sort -u | wc -l)
+  assert_eq "$n" "$got" "$what: distinct sequence numbers"
+  echo $(($(grep -c '"seq":' "$file") - got))
+}
