@@ -6,6 +6,8 @@ complete -c ws-serve -s l -l listen -x -d 'Address and port to serve on (0.0.0.0
 complete -c ws-serve -s d -l db -r -F -d 'Database for /api/history and /api/sensors (read-only)'
 complete -c ws-serve -l www -r -F -d 'Directory of the dashboard (default: ../share/sensorpipe/www from the binary)'
 complete -c ws-serve -l token-file -r -F -d 'Require the token in this file (Bearer header or ?token=)'
+complete -c ws-serve -l cert -r -F -d 'TLS certificate chain (PEM): serve https and wss'
+complete -c ws-serve -l key -r -F -d 'TLS private key (PEM) for --cert'
 complete -c ws-serve -l allow-origin -x -d 'Browser origin allowed besides the page'\''s own ('\''*'\'' = any)'
 complete -c ws-serve -l allow-target -x -d 'Accept commands only for targets matching this pattern'
 complete -c ws-serve -l max-clients -x -d 'Most WebSocket and SSE clients at once'

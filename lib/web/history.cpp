@@ -22,6 +22,13 @@ std::optional<double> number(const Value* v) {
   if (const bool* b = std::get_if<bool>(v)) return *b ? 1.0 : 0.0;
   return std::nullopt;
 }
+// Builds the optional in place: returning Value(double) temporaries makes GCC 12 under
+// ASan warn (falsely) that the variant's string member may be used uninitialised.
+std::optional<Value> number_result(double d) {
+  std::optional<Value> out;
+  out.emplace(std::in_place_type<double>, d);
+  return out;
+}
 }  // namespace
 
 MemoryHistory::MemoryHistory(std::size_t budget, std::size_t max_sensors)
@@ -125,7 +132,7 @@ std::optional<Value> aggregate(store::Agg agg, const std::vector<const Value*>& 
   using store::Agg;
   if (values.empty()) return std::nullopt;
   switch (agg) {
-    case Agg::Count: return Value(static_cast<double>(values.size()));
+    case Agg::Count: return number_result(static_cast<double>(values.size()));
     case Agg::First: return *values.front();
     case Agg::Last: return *values.back();
     default: break;
@@ -142,10 +149,10 @@ std::optional<Value> aggregate(store::Agg agg, const std::vector<const Value*>& 
   }
   if (n == 0) return std::nullopt;
   switch (agg) {
-    case Agg::Avg: return Value(sum / static_cast<double>(n));
-    case Agg::Min: return Value(mn);
-    case Agg::Max: return Value(mx);
-    case Agg::Sum: return Value(sum);
+    case Agg::Avg: return number_result(sum / static_cast<double>(n));
+    case Agg::Min: return number_result(mn);
+    case Agg::Max: return number_result(mx);
+    case Agg::Sum: return number_result(sum);
     default: return std::nullopt;
   }
 }

@@ -21,7 +21,7 @@
 #include <mutex>
 #include <thread>
 
-#include <websocketpp/config/asio_no_tls.hpp>
+#include <websocketpp/config/asio.hpp>
 #include <websocketpp/server.hpp>
 #include <websocketpp/version.hpp>
 #include <boost/version.hpp>
@@ -36,17 +36,22 @@ namespace sensorpipe::web {
 
 namespace {
 
-// websocketpp's asio config with a smaller read buffer (clients send little, and
-// 10,000 idle connections should not cost 160 MiB of buffers) and logging compiled out.
-struct Config : websocketpp::config::asio {
+// websocketpp's asio configs (plain and TLS) with a smaller read buffer (clients send
+// little, and 10,000 idle connections should not cost 160 MiB of buffers) and logging
+// compiled out. The server below is a template over these two.
+struct PlainConfig : websocketpp::config::asio {
   static const std::size_t connection_read_buffer_size = 2048;
   static const websocketpp::log::level elog_level = websocketpp::log::elevel::none;
   static const websocketpp::log::level alog_level = websocketpp::log::alevel::none;
 };
-using WsServer = websocketpp::server<Config>;
-using ConPtr = WsServer::connection_ptr;
-using MessagePtr = WsServer::message_ptr;
-using Message = Config::message_type;
+struct TlsConfig : websocketpp::config::asio_tls {
+  static const std::size_t connection_read_buffer_size = 2048;
+  static const websocketpp::log::level elog_level = websocketpp::log::elevel::none;
+  static const websocketpp::log::level alog_level = websocketpp::log::alevel::none;
+};
+// Both configs share websocketpp's core message type, so prepared chunks are config-free.
+using Message = websocketpp::config::core::message_type;
+using MessagePtr = Message::ptr;
 namespace net = websocketpp::lib::asio;
 using websocketpp::connection_hdl;
 
@@ -111,6 +116,7 @@ struct SseChunk {
   std::size_t count = 0;
 };
 
+template <class ConPtr>
 struct WsClient {
   ConPtr con;
   std::string id;
@@ -119,6 +125,7 @@ struct WsClient {
   bool dropped = false;
 };
 
+template <class ConPtr>
 struct SseClient {
   ConPtr con;
   std::string id;
@@ -165,12 +172,28 @@ bool parse_listen(std::string_view text, std::string& host, std::uint16_t& port)
 }
 
 struct Server::Impl {
+  virtual ~Impl() = default;
+  virtual void start() = 0;
+  virtual void stop() = 0;
+  virtual void publish(const Reading& r) = 0;
+  virtual std::uint16_t port() const = 0;
+};
+
+namespace {
+
+template <class Cfg>
+struct ServerImpl final : Server::Impl {
+  using WsServer = websocketpp::server<Cfg>;
+  using ConPtr = typename WsServer::connection_ptr;
+  using WsClientT = WsClient<ConPtr>;
+  using SseClientT = SseClient<ConPtr>;
+
   ServerOptions opts;
   Metrics& metrics;
   MemoryHistory& recent;
   std::unique_ptr<HistorySource> database;
-  CommandSink sink;
-  Logger log;
+  Server::CommandSink sink;
+  Server::Logger log;
   std::optional<StaticFiles> files;
 
   WsServer srv;
@@ -187,8 +210,8 @@ struct Server::Impl {
   std::uint64_t next_seq = 1;
 
   // I/O thread only.
-  std::map<void*, WsClient> ws_clients;
-  std::map<void*, std::shared_ptr<SseClient>> sse_clients;
+  std::map<void*, WsClientT> ws_clients;
+  std::map<void*, std::shared_ptr<SseClientT>> sse_clients;
   std::deque<Item> replay;
   std::uint64_t next_client = 1;
   bool stopping = false;
@@ -200,10 +223,12 @@ struct Server::Impl {
   std::deque<std::function<void()>> jobs;
   bool worker_stop = false;
 
-  Impl(ServerOptions o, Metrics& m, MemoryHistory& r, std::unique_ptr<HistorySource> db, CommandSink s, Logger l)
+  ServerImpl(ServerOptions o, Metrics& m, MemoryHistory& r, std::unique_ptr<HistorySource> db, Server::CommandSink s,
+             Server::Logger l)
       : opts(std::move(o)), metrics(m), recent(r), database(std::move(db)), sink(std::move(s)), log(std::move(l)) {}
 
   std::size_t client_count() const { return ws_clients.size() + sse_clients.size(); }
+  void init_tls();  // specialised below: nothing for plain, the certificate for TLS
 
   // ---- refusals -----------------------------------------------------------------
   void refuse(const ConPtr& con, int status, const std::string& what, const std::string& reason) {
@@ -255,7 +280,7 @@ struct Server::Impl {
 
   void on_open(connection_hdl hdl) {
     ConPtr con = srv.get_con_from_hdl(hdl);
-    WsClient c;
+    WsClientT c;
     c.con = con;
     c.id = "ws-" + std::to_string(next_client++);
     Target target = parse_target(con->get_resource());
@@ -273,16 +298,16 @@ struct Server::Impl {
     metrics.ws_clients.store(ws_clients.size(), std::memory_order_relaxed);
   }
 
-  void reply(WsClient& c, const std::string& text) {
+  void reply(WsClientT& c, const std::string& text) {
     websocketpp::lib::error_code ec;
     srv.send(c.con->get_handle(), text, websocketpp::frame::opcode::text, ec);
   }
 
-  void on_message(connection_hdl hdl, MessagePtr msg) {
+  void on_message(connection_hdl hdl, typename WsServer::message_ptr msg) {
     ConPtr con = srv.get_con_from_hdl(hdl);
     auto it = ws_clients.find(con.get());
     if (it == ws_clients.end()) return;
-    WsClient& c = it->second;
+    WsClientT& c = it->second;
     metrics.client_messages.fetch_add(1, std::memory_order_relaxed);
     auto fail = [&](const std::string& why) {
       metrics.client_errors.fetch_add(1, std::memory_order_relaxed);
@@ -330,7 +355,7 @@ struct Server::Impl {
     if (batch.empty()) return;
     std::map<std::string, std::vector<WsChunk>> ws_chunks;
     std::map<std::string, std::vector<SseChunk>> sse_chunks;
-    auto build_ws = [&](const WsClient& c) -> const std::vector<WsChunk>& {
+    auto build_ws = [&](const WsClientT& c) -> const std::vector<WsChunk>& {
       auto found = ws_chunks.find(c.key);
       if (found != ws_chunks.end()) return found->second;
       std::vector<WsChunk>& chunks = ws_chunks[c.key];
@@ -338,7 +363,7 @@ struct Server::Impl {
       for (const auto& item : batch) {
         if (!matches_any(c.patterns, item.sensor)) continue;
         if (!cur.msg) {
-          cur.msg = std::make_shared<Message>(Config::con_msg_manager_type::ptr(), websocketpp::frame::opcode::text, 0);
+          cur.msg = std::make_shared<Message>(Message::con_msg_man_ptr(), websocketpp::frame::opcode::text, 0);
           cur.msg->set_prepared(true);  // ready-made frames: websocketpp writes the bytes as they are
         }
         append_ws_frame(cur.msg->get_raw_payload(), item.line);
@@ -355,7 +380,7 @@ struct Server::Impl {
       }
       return chunks;
     };
-    auto build_sse = [&](const SseClient& c) -> const std::vector<SseChunk>& {
+    auto build_sse = [&](const SseClientT& c) -> const std::vector<SseChunk>& {
       auto found = sse_chunks.find(c.key);
       if (found != sse_chunks.end()) return found->second;
       std::vector<SseChunk>& chunks = sse_chunks[c.key];
@@ -421,7 +446,7 @@ struct Server::Impl {
   // ---- SSE ---------------------------------------------------------------------------
   void start_sse(const ConPtr& con, const Target& target) {
     con->defer_http_response();
-    auto c = std::make_shared<SseClient>();
+    auto c = std::make_shared<SseClientT>();
     c->con = con;
     c->id = "sse-" + std::to_string(next_client++);
     c->patterns = target.params_of("sensor");
@@ -450,15 +475,15 @@ struct Server::Impl {
   }
 
   // Reads (and ignores) what the client sends, to notice at once when it goes away.
-  void sse_watch(const std::shared_ptr<SseClient>& c) {
-    c->con->get_raw_socket().async_read_some(net::buffer(c->read_buf), [this, c](const net::error_code& ec, std::size_t) {
+  void sse_watch(const std::shared_ptr<SseClientT>& c) {
+    c->con->get_socket().async_read_some(net::buffer(c->read_buf), [this, c](const net::error_code& ec, std::size_t) {
       if (c->closed) return;
       if (ec) return sse_close(c);
       sse_watch(c);
     });
   }
 
-  bool sse_enqueue(const std::shared_ptr<SseClient>& c, std::shared_ptr<const std::string> text, std::size_t count) {
+  bool sse_enqueue(const std::shared_ptr<SseClientT>& c, std::shared_ptr<const std::string> text, std::size_t count) {
     if (c->queued_bytes + text->size() > opts.client_queue_bytes) {
       metrics.dropped_messages.fetch_add(count, std::memory_order_relaxed);
       if (opts.slow == SlowPolicy::Drop) {
@@ -477,7 +502,7 @@ struct Server::Impl {
     return true;
   }
 
-  void sse_write(const std::shared_ptr<SseClient>& c) {
+  void sse_write(const std::shared_ptr<SseClientT>& c) {
     if (c->closed || c->queue.empty()) return;
     std::vector<net::const_buffer> buffers;
     while (!c->queue.empty() && buffers.size() < 64) {
@@ -485,7 +510,7 @@ struct Server::Impl {
       c->queue.pop_front();
       buffers.emplace_back(net::buffer(*c->writing.back()));
     }
-    net::async_write(c->con->get_raw_socket(), buffers, [this, c](const net::error_code& ec, std::size_t) {
+    net::async_write(c->con->get_socket(), buffers, [this, c](const net::error_code& ec, std::size_t) {
       for (const auto& w : c->writing) c->queued_bytes -= w->size();
       c->writing.clear();
       if (c->closed) return;
@@ -494,7 +519,7 @@ struct Server::Impl {
     });
   }
 
-  void sse_close(const std::shared_ptr<SseClient>& c) {
+  void sse_close(const std::shared_ptr<SseClientT>& c) {
     if (c->closed) return;
     c->closed = true;
     net::error_code ec;
@@ -509,7 +534,7 @@ struct Server::Impl {
     keepalive->async_wait([this](const net::error_code& ec) {
       if (ec || stopping) return;
       auto comment = std::make_shared<const std::string>(": keepalive\n\n");
-      std::vector<std::shared_ptr<SseClient>> clients;
+      std::vector<std::shared_ptr<SseClientT>> clients;
       for (auto& [k, c] : sse_clients) clients.push_back(c);
       for (auto& c : clients) {
         if (!c->closed) sse_enqueue(c, comment, 0);
@@ -627,8 +652,9 @@ struct Server::Impl {
   }
 
   // ---- life cycle -------------------------------------------------------------------
-  void start() {
+  void start() override {
     if (!opts.www_root.empty()) files.emplace(opts.www_root);
+    init_tls();
     // Every client is a file descriptor: allow as many as the hard limit permits.
     struct rlimit rl{};
     if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -646,7 +672,7 @@ struct Server::Impl {
     srv.set_open_handler([this](connection_hdl h) { on_open(h); });
     srv.set_close_handler([this](connection_hdl h) { on_close(h); });
     srv.set_fail_handler([this](connection_hdl h) { on_close(h); });
-    srv.set_message_handler([this](connection_hdl h, MessagePtr m) { on_message(h, std::move(m)); });
+    srv.set_message_handler([this](connection_hdl h, typename WsServer::message_ptr m) { on_message(h, std::move(m)); });
     srv.set_http_handler([this](connection_hdl h) { on_http(h); });
     net::error_code aec;
     auto address = net::ip::make_address(opts.host, aec);
@@ -673,7 +699,7 @@ struct Server::Impl {
     running = true;
   }
 
-  void stop() {
+  void stop() override {
     if (!running) return;
     running = false;
     std::promise<void> closed;
@@ -685,7 +711,7 @@ struct Server::Impl {
       for (auto& [k, c] : ws_clients) {
         c.con->close(websocketpp::close::status::going_away, "server shutting down", ec);
       }
-      std::vector<std::shared_ptr<SseClient>> sse;
+      std::vector<std::shared_ptr<SseClientT>> sse;
       for (auto& [k, c] : sse_clients) sse.push_back(c);
       for (auto& c : sse) sse_close(c);
       closed.set_value();
@@ -709,7 +735,9 @@ struct Server::Impl {
     if (worker.joinable()) worker.join();
   }
 
-  void publish(const Reading& r) {
+  std::uint16_t port() const override { return bound_port; }
+
+  void publish(const Reading& r) override {
     recent.add(r);
     metrics.lines_in.fetch_add(1, std::memory_order_relaxed);
     std::string line = to_json(r);
@@ -728,14 +756,46 @@ struct Server::Impl {
   }
 };
 
+// The TLS context, loaded once at start so that bad files fail there, not per client.
+using SslContext = net::ssl::context;
+std::shared_ptr<SslContext> make_tls_context(const std::string& cert, const std::string& key) {
+  auto ctx = std::make_shared<SslContext>(SslContext::tls_server);
+  ctx->set_options(SslContext::default_workarounds | SslContext::no_sslv2 | SslContext::no_sslv3 |
+                   SslContext::no_tlsv1 | SslContext::no_tlsv1_1 | SslContext::single_dh_use);
+  net::error_code ec;
+  ctx->use_certificate_chain_file(cert, ec);
+  if (ec) throw RuntimeError("cannot load TLS certificate " + cert + ": " + ec.message());
+  ctx->use_private_key_file(key, SslContext::pem, ec);
+  if (ec) throw RuntimeError("cannot load TLS key " + key + ": " + ec.message());
+  return ctx;
+}
+
+template <>
+void ServerImpl<PlainConfig>::init_tls() {}
+
+template <>
+void ServerImpl<TlsConfig>::init_tls() {
+  auto ctx = make_tls_context(opts.cert_file, opts.key_file);
+  srv.set_tls_init_handler([ctx](connection_hdl) { return ctx; });
+}
+
+}  // namespace
+
 Server::Server(ServerOptions options, Metrics& metrics, MemoryHistory& recent, std::unique_ptr<HistorySource> database,
-               CommandSink sink, Logger log)
-    : impl_(std::make_unique<Impl>(std::move(options), metrics, recent, std::move(database), std::move(sink),
-                                   std::move(log))) {}
+               CommandSink sink, Logger log) {
+  if (options.cert_file.empty() != options.key_file.empty()) throw UsageError("--cert and --key go together");
+  if (options.cert_file.empty()) {
+    impl_ = std::make_unique<ServerImpl<PlainConfig>>(std::move(options), metrics, recent, std::move(database),
+                                                      std::move(sink), std::move(log));
+  } else {
+    impl_ = std::make_unique<ServerImpl<TlsConfig>>(std::move(options), metrics, recent, std::move(database),
+                                                    std::move(sink), std::move(log));
+  }
+}
 
 Server::~Server() { impl_->stop(); }
 void Server::start() { impl_->start(); }
-std::uint16_t Server::port() const { return impl_->bound_port; }
+std::uint16_t Server::port() const { return impl_->port(); }
 void Server::publish(const Reading& r) { impl_->publish(r); }
 void Server::stop() { impl_->stop(); }
 

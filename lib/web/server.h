@@ -8,7 +8,8 @@
 // client's queue is bounded (ServerOptions::client_queue_bytes); a client that
 // falls behind is dropped (or skipped) and counted in Metrics. Commands go to the
 // CommandSink on the I/O thread; the sink must not block (see CommandOutput).
-// Errors at start (address in use, bad TLS files) throw RuntimeError.
+// Errors at start (address in use, bad TLS files) throw RuntimeError; a certificate
+// without a key (or the reverse) throws UsageError.
 // The websocketpp machinery is confined to server.cpp (it is costly to compile).
 #pragma once
 #include <cstddef>
@@ -43,6 +44,7 @@ struct ServerOptions {
   std::size_t max_points = 2000;              // per series in /api/history before the server buckets
   std::int64_t keepalive_ms = 15000;          // SSE comment interval
   std::string version = "0";                  // for the hello message
+  std::string cert_file, key_file;            // both set: TLS (https, wss) with this PEM chain and key
   CommandPolicy commands;
 };
 
@@ -70,8 +72,9 @@ class Server {
   void publish(const Reading& r);  // any thread; never blocks on the network
   void stop();                   // closes every client (WebSocket close 1001) and joins the threads
 
+  struct Impl;  // in server.cpp (plain and TLS variants)
+
  private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 

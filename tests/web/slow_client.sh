@@ -3,7 +3,7 @@
 source "$SP_SRC/tests/lib/common.sh"
 source "$SP_SRC/tests/web/web.sh"
 n=40000
-start_ws_serve --client-queue 1M
+start_ws_serve --client-queue 2M
 "$WSC" "$WS_URL" --no-read --timeout 60 --wait-close >"$T/stuck.out" &
 stuck=$!
 "$WSC" "$WS_URL" --clients 10 --expect $n --ready "$T/ready" --timeout 60 >"$T/clients.out" &
@@ -16,7 +16,7 @@ for _ in $(seq 50); do (($(metric 'sensorpipe_ws_serve_clients{kind="websocket"}
 pad=$(printf '%0400d' 0)
 for i in $(seq $n); do
   printf '{"sensor":"load/s%d","value":%d,"pad":"%s"}\n' $((i % 10)) "$i" "$pad"
-  ((i % 1000)) || sleep 0.05
+  ((i % 1000)) || sleep 0.15
 done >&3
 wait "$clients" || fail "the 10 reading clients did not get all $n readings: $(cat "$T/clients.out")"
 assert_contains "$(cat "$T/clients.out")" "client 9: $n readings" "tenth client"
@@ -25,7 +25,7 @@ for _ in $(seq 100); do [[ $(metric sensorpipe_ws_serve_dropped_clients_total) =
 assert_eq 1 "$(metric sensorpipe_ws_serve_dropped_clients_total)" "dropped clients"
 dropped=$(metric sensorpipe_ws_serve_dropped_messages_total)
 ((dropped > 0)) || fail "no dropped messages counted"
-assert_contains "$(cat "$WS_ERR")" "did not keep up (queue over 1048576 bytes)" "drop logged"
+assert_contains "$(cat "$WS_ERR")" "did not keep up (queue over 2097152 bytes)" "drop logged"
 assert_eq $n "$(metric sensorpipe_ws_serve_messages_in_total)" "stdin readings"
 kill "$stuck" 2>/dev/null || true
 pass "a stuck client is dropped; 10 others got all $n readings"

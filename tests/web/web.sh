@@ -23,7 +23,7 @@ start_ws_serve() {
   SP_PIDS+=("$WS_PID")
   local i
   for i in $(seq 100); do
-    WS_PORT=$(sed -n 's/.*serving http:\/\/127\.0\.0\.1:\([0-9]*\)\/.*/\1/p' "$WS_ERR" | head -1)
+    WS_PORT=$(sed -n 's/.*serving https\{0,1\}:\/\/127\.0\.0\.1:\([0-9]*\)\/.*/\1/p' "$WS_ERR" | head -1)
     [[ -n $WS_PORT ]] && break
     kill -0 "$WS_PID" 2>/dev/null || fail "ws-serve did not start: $(cat "$WS_ERR")"
     sleep 0.1

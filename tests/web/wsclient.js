@@ -11,6 +11,7 @@
 //     --header K:V      extra handshake header (repeatable); --origin O sets Origin
 //     --print           print every message received by client 0, one per line
 //     --wait-close      exit when the server closes the connection; print "close CODE REASON"
+//     --insecure        accept any TLS certificate (wss:// to a self-signed test server)
 // Prints "client I: N readings" per client at the end, plus "order ok" when every
 // client saw the readings in the same order as client 0.
 "use strict";
@@ -20,7 +21,7 @@ const WebSocket = require("ws");
 const args = process.argv.slice(2);
 const url = args.shift();
 const opt = { clients: 1, expect: null, timeout: 20, send: [], ready: null, noRead: false, headers: {}, print: false,
-              waitClose: false, origin: undefined };
+              waitClose: false, origin: undefined, insecure: false };
 while (args.length) {
   const a = args.shift();
   if (a === "--clients") opt.clients = Number(args.shift());
@@ -33,6 +34,7 @@ while (args.length) {
   else if (a === "--origin") opt.origin = args.shift();
   else if (a === "--print") opt.print = true;
   else if (a === "--wait-close") opt.waitClose = true;
+  else if (a === "--insecure") opt.insecure = true;
   else { console.error("wsclient: unknown argument " + a); process.exit(2); }
 }
 
@@ -54,7 +56,8 @@ function check() {
 }
 
 for (let i = 0; i < opt.clients; i++) {
-  const ws = new WebSocket(url, { headers: opt.headers, origin: opt.origin, maxPayload: 256 << 20 });
+  const ws = new WebSocket(url, { headers: opt.headers, origin: opt.origin, maxPayload: 256 << 20,
+                               rejectUnauthorized: !opt.insecure });
   const seen = [];
   ws.on("open", () => {
     if (opt.noRead) ws._socket.pause();  // stop reading: the server's queue for us fills up

@@ -29,6 +29,7 @@ struct Options {
   std::string db;
   std::string www;
   std::string token_file;
+  std::string cert, key;
   std::vector<std::string> allow_origin;
   std::vector<std::string> allow_target;
   std::size_t max_clients = 1024;
@@ -112,6 +113,8 @@ int main(int argc, char** argv) {
       ->type_name("DIR");
   app.add_option("--token-file", opts.token_file, "Require the token in this file (Bearer header or ?token=)")
       ->type_name("FILE");
+  app.add_option("--cert", opts.cert, "TLS certificate chain (PEM): serve https and wss")->type_name("FILE");
+  app.add_option("--key", opts.key, "TLS private key (PEM) for --cert")->type_name("FILE");
   app.add_option("--allow-origin", opts.allow_origin, "Browser origin allowed besides the page's own ('*' = any)")
       ->type_name("ORIGIN");
   app.add_option("--allow-target", opts.allow_target, "Accept commands only for targets matching this pattern")
@@ -157,6 +160,9 @@ int main(int argc, char** argv) {
     so.commands.allowed_targets = opts.allow_target;
     so.version = SENSORPIPE_VERSION;
     if (!opts.token_file.empty()) so.token = read_token(opts.token_file);
+    if (opts.cert.empty() != opts.key.empty()) throw UsageError("--cert and --key go together");
+    so.cert_file = opts.cert;
+    so.key_file = opts.key;
     so.www_root = opts.www.empty() ? web::default_www_root() : opts.www;
     if (so.www_root.empty()) diag.warning("no dashboard found next to the binary; use --www DIR (serving the API only)");
 
@@ -172,7 +178,9 @@ int main(int argc, char** argv) {
         [&](const std::string& message) { diag.info(message); });
     server.start();
     const std::string shown_host = so.host.find(':') != std::string::npos ? "[" + so.host + "]" : so.host;
-    diag.info("serving http://" + shown_host + ":" + std::to_string(server.port()) + "/ (WebSocket /ws, SSE /events)");
+    const char* scheme = so.cert_file.empty() ? "http" : "https";
+    diag.info(std::string("serving ") + scheme + "://" + shown_host + ":" + std::to_string(server.port()) +
+              "/ (WebSocket /ws, SSE /events)");
     pump_stdin(opts, server, metrics, diag);
     server.stop();
     diag.summary();
