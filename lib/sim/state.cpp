@@ -92,7 +92,7 @@ void write_state_file(const std::string& path, const SavedState& state) {
   // Same directory, so the rename is atomic; the pid keeps concurrent writers apart.
   const std::string tmp = path + ".tmp" + std::to_string(::getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw RuntimeError("cannot write " + tmp + ": " + describe_errno());
+  if (fd < 0) throw RuntimeError("cannot write " + path + ": " + describe_errno());
   std::size_t done = 0;
   while (done < text.size()) {
     const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
@@ -101,7 +101,7 @@ void write_state_file(const std::string& path, const SavedState& state) {
       const std::string why = describe_errno();
       ::close(fd);
       ::unlink(tmp.c_str());
-      throw RuntimeError("cannot write " + tmp + ": " + why);
+      throw RuntimeError("cannot write " + path + ": " + why);
     }
     done += static_cast<std::size_t>(n);
   }
@@ -110,7 +110,7 @@ void write_state_file(const std::string& path, const SavedState& state) {
   if (::close(fd) != 0 || !synced) {
     const std::string why = synced ? describe_errno() : sync_error;
     ::unlink(tmp.c_str());
-    throw RuntimeError("cannot write " + tmp + ": " + why);
+    throw RuntimeError("cannot write " + path + ": " + why);
   }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     const std::string why = describe_errno();

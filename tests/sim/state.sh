@@ -87,3 +87,10 @@ run sensor-sim --house 1 --rate 20 --count 5 --state "$T/bad.state"
 assert_eq 1 "$status" "exit status with a malformed state file"
 assert_contains "$err" "$T/bad.state: not a sensor-sim state file" "malformed state diagnostic"
 pass "a malformed state file is refused"
+
+# An unwritable state path fails at once (not after a long back-fill), with nothing written.
+run sensor-sim --house 1 --from -1d --interval 1m --state "$T/no/such/dir/sim.state"
+assert_eq 1 "$status" "exit status with an unwritable --state"
+assert_contains "$err" "sensor-sim: error: cannot write $T/no/such/dir/sim.state:" "unwritable --state diagnostic"
+assert_eq "" "$out" "output with an unwritable --state"
+pass "an unwritable state path is an error before the run"

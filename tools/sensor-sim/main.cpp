@@ -156,8 +156,12 @@ int main(int argc, char** argv) {
       return 0;
     }
 
-    if (!o.state.empty())
-      if (const auto saved = sim::read_state_file(o.state)) sim::restore_state(scenario, *saved, o.state);
+    if (!o.state.empty()) {
+      const auto saved = sim::read_state_file(o.state);
+      if (saved) sim::restore_state(scenario, *saved, o.state);
+      // Saved at once, so an unwritable path fails now, not after a long back-fill.
+      sim::write_state_file(o.state, sim::capture_state(scenario, saved ? saved->saved : now_ms()));
+    }
 
     sim::RunOptions run;
     run.seed = seed;
