@@ -104,6 +104,10 @@ fi
 
 # Houses: one is "home/..." (as in the man pages); several are home/house1/..., home/house2/...
 if ((houses == 1)); then prefix=home set_filter='home/+/set'; else prefix='home/house{n}' set_filter='home/+/+/set'; fi
+# The simulation state (energy and water totals, daily usage, LED, relay): the live house
+# continues from the back-fill's end and from the previous run, so counters never drop.
+# One file per house count: a state file of other sensors is refused by sensor-sim.
+if ((houses == 1)); then sim_state=$data_dir/sim.state; else sim_state=$data_dir/sim-$houses-houses.state; fi
 
 # Every process this script starts is recorded here, so Ctrl-C can stop each one by PID.
 pids_file=$data_dir/run.pids
@@ -147,7 +151,7 @@ if ((backfill)) && have db-store; then
     echo "$me: back-filling 7 days of history into $db" >&2
     # Ctrl-C reaches both programs (same process group): they drain, then we stop.
     trap 'stopping=1' INT TERM HUP
-    "$bin/sensor-sim" --house "$houses" --prefix "$prefix" --from -7d --to now --interval 1m |
+    "$bin/sensor-sim" --house "$houses" --prefix "$prefix" --from -7d --to now --interval 1m --state "$sim_state" |
       "$bin/db-store" -d "$db" --quiet 2>>"$logs/backfill.log" ||
       echo "$me: warning: the back-fill did not complete (see $logs/backfill.log)" >&2
     trap 'shutdown; exit 0' INT TERM HUP
@@ -219,7 +223,7 @@ if ((mqtt)); then
   # Commands to the house (home/.../set) are on the broker too; they are not readings.
   stages+=('|' grep --line-buffered -v -E '"sensor":"[^"]*/set"')
 else
-  stages+=("$bin/sensor-sim" --house "$houses" --prefix "$prefix" --rate 1)
+  stages+=("$bin/sensor-sim" --house "$houses" --prefix "$prefix" --rate 1 --state "$sim_state")
 fi
 if have db-store; then
   stages+=('|' "$bin/db-store" -d "$db")
@@ -240,7 +244,7 @@ if ((mqtt)); then
   # sensor-sim keeps simulating when its command input ends: stop it 2 s after the
   # subscriber, so Ctrl-C is quick (nothing is lost: the house is a source).
   SENSORPIPE_DRAIN_TIMEOUT=2 pipeline house "$bin/mqtt-ingest" -b "$broker_url" -t "$set_filter" -i sensorpipe-run-house \
-    '|' "$bin/sensor-sim" --house "$houses" --prefix "$prefix" --rate 1 --actuators \
+    '|' "$bin/sensor-sim" --house "$houses" --prefix "$prefix" --rate 1 --actuators --state "$sim_state" \
     '|' "$bin/mqtt-publish" -b "$broker_url" -q 1 --topic '{sensor}'
 fi
 

@@ -19,6 +19,8 @@ complete -c sensor-sim -l stuck -x -d 'Make a sensor repeat its value for a whil
 complete -c sensor-sim -l bad-lines -x -d 'Replace readings with malformed lines, probability P'
 complete -c sensor-sim -l duplicates -x -d 'Repeat readings with probability P'
 complete -c sensor-sim -l out-of-order -x -d 'Delay readings behind later ones, probability P'
+complete -c sensor-sim -l state -r -F -d 'Continue counters and actuators from FILE if it exists; save them there'
+complete -c sensor-sim -l state-interval -x -d 'Live: also save --state this often (default 1m)'
 complete -c sensor-sim -l actuators -x -d 'Read commands on stdin and apply them (LED, relay)'
 complete -c sensor-sim -l strict -x -d 'Exit with status 65 at the first bad input line'
 complete -c sensor-sim -l max-line-bytes -x -d 'Reject input lines longer than SIZE (default 1M)'

@@ -62,8 +62,25 @@ class Loop {
       : sc_(scenario), opt_(options), io_(io), faults_(options.faults, options.seed, scenario.sensors().size()) {}
 
   RunResult run() {
+    try {
+      loop();
+    } catch (...) {
+      if (io_.checkpoint && written_) {
+        try {
+          io_.checkpoint(last_ts_);
+        } catch (...) {  // the error that ended the run is the one to report
+        }
+      }
+      throw;
+    }
+    if (io_.checkpoint && written_) io_.checkpoint(last_ts_);
+    return result_;
+  }
+
+ private:
+  void loop() {
     auto& sensors = sc_.sensors();
-    if (sensors.empty()) return result_;
+    if (sensors.empty()) return;
     for (auto& s : sensors) {
       if (s.period_ns <= 0) throw UsageError("sensor '" + s.reading.sensor + "' has no period");
       s.prepare_format();
@@ -118,6 +135,17 @@ class Loop {
         write(text, faults_.emit(s.reading, line, text));
         if (done()) break;
       }
+      // Models have advanced to ts even when --count cut the group short.
+      written_ = true;
+      last_ts_ = ts;
+      if (!opt_.backfill && io_.checkpoint) {
+        const TimeMs wall = now_ms();
+        if (last_checkpoint_ == 0) last_checkpoint_ = wall;
+        if (wall - last_checkpoint_ >= io_.checkpoint_ms) {
+          last_checkpoint_ = wall;
+          io_.checkpoint(ts);
+        }
+      }
     }
     if (faulty && !done()) {
       text.clear();
@@ -125,10 +153,8 @@ class Loop {
     }
     if (io_.progress && opt_.backfill) io_.progress(1.0, result_.lines);
     io_.out->flush();
-    return result_;
   }
 
- private:
   bool done() const { return opt_.count && result_.lines >= *opt_.count; }
 
   // Writes `n` lines ('\n'-terminated, in `text`), fewer if --count is reached first.
@@ -191,6 +217,8 @@ class Loop {
   std::string error_;
   bool commands_open_ = true;
   RunResult result_;
+  bool written_ = false;
+  TimeMs last_ts_ = 0, last_checkpoint_ = 0;
 };
 
 }  // namespace

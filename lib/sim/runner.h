@@ -39,6 +39,12 @@ struct RunIo {
   int commands_fd = -1;
   // Back-fill progress: fraction of the span done and lines written so far.
   std::function<void(double fraction, std::uint64_t lines)> progress;
+  // Saving the state (--state): called with the ts of the last reading written,
+  // every checkpoint_ms of real time in a live run and once when the run ends
+  // (also when it ends by an exception; a failure then is ignored so the first
+  // error is the one reported). Not called when no reading was written.
+  std::function<void(TimeMs last_ts)> checkpoint;
+  TimeMs checkpoint_ms = 60000;
 };
 
 struct RunResult {

@@ -188,7 +188,7 @@ void LevelSum::sample(TimeMs t, Value& out) {
 }
 
 TotalSum::TotalSum(std::vector<std::shared_ptr<OnOff>> sources, double base, double scale, double initial)
-    : sources_(std::move(sources)), base_(base), scale_(scale), initial_(initial) {}
+    : sources_(std::move(sources)), base_(base), scale_(scale), initial_(initial), last_(initial) {}
 
 void TotalSum::sample(TimeMs t, Value& out) {
   if (!started_) {
@@ -200,12 +200,38 @@ void TotalSum::sample(TimeMs t, Value& out) {
     s->advance(t);
     sum += s->integral();
   }
-  out = initial_ + sum * scale_;
+  last_ = initial_ + sum * scale_;
+  out = last_;
+}
+
+void TotalSum::save_state(SignalState& out) const { out["value"] = last_; }
+
+void TotalSum::restore_state(const SignalState& state) {
+  // Only before the first sample: the integrals start at 0 there, so the total
+  // continues exactly from the saved value whatever time the new run starts at.
+  if (const auto it = state.find("value"); it != state.end() && !started_) initial_ = last_ = it->second;
 }
 
 void UsageToday::sample(TimeMs t, Value& out) {
   source_->advance(t);
-  out = source_->on_ms_today() / 1000.0;
+  sampled_ = true;
+  last_day_ = floor_div(t, kDayMs);
+  last_ms_ = source_->on_ms_today() + (carried_ && last_day_ == carry_day_ ? carry_ms_ : 0.0);
+  out = last_ms_ / 1000.0;
+}
+
+void UsageToday::save_state(SignalState& out) const {
+  if (!sampled_ && !carried_) return;
+  out["day"] = static_cast<double>(sampled_ ? last_day_ : carry_day_);
+  out["ms"] = sampled_ ? last_ms_ : carry_ms_;
+}
+
+void UsageToday::restore_state(const SignalState& state) {
+  const auto day = state.find("day"), ms = state.find("ms");
+  if (day == state.end() || ms == state.end()) return;
+  carried_ = true;
+  carry_day_ = static_cast<TimeMs>(day->second);
+  carry_ms_ = ms->second;
 }
 
 void StateOf::sample(TimeMs t, Value& out) {
@@ -259,7 +285,20 @@ bool switch_value(const Value& v, bool& on) {
 }
 }  // namespace
 
+void Counter::save_state(SignalState& out) const { out["value"] = count_; }
+
+void Counter::restore_state(const SignalState& state) {
+  if (const auto it = state.find("value"); it != state.end() && !started_) count_ = it->second;
+}
+
 void Brightness::sample(TimeMs, Value& out) { out = percent_; }
+
+void Brightness::save_state(SignalState& out) const { out["percent"] = percent_; }
+
+void Brightness::restore_state(const SignalState& state) {
+  if (const auto it = state.find("percent"); it != state.end() && it->second >= 0 && it->second <= 100)
+    percent_ = it->second;
+}
 
 bool Brightness::command(const Value& value, std::string& error) {
   if (const double* d = std::get_if<double>(&value)) {
@@ -284,6 +323,15 @@ Relay::Relay(bool on, std::shared_ptr<OnOff> load) : on_(on), load_(std::move(lo
 }
 
 void Relay::sample(TimeMs, Value& out) { out = std::string(on_ ? "on" : "off"); }
+
+void Relay::save_state(SignalState& out) const { out["on"] = on_ ? 1 : 0; }
+
+void Relay::restore_state(const SignalState& state) {
+  if (const auto it = state.find("on"); it != state.end()) {
+    on_ = it->second != 0;
+    if (load_) load_->set_mode(on_ ? OnOff::Mode::ForcedOn : OnOff::Mode::ForcedOff);
+  }
+}
 
 bool Relay::command(const Value& value, std::string& error) {
   bool on = false;

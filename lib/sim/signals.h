@@ -9,6 +9,7 @@
 #pragma once
 #include <array>
 #include <limits>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,10 +29,18 @@ double hour_of_day(TimeMs t);
 using DailyProfile = std::array<double, 24>;
 DailyProfile flat_profile();
 
+// What a model carries over to a later run (sensor-sim --state): named numbers.
+using SignalState = std::map<std::string, double>;
+
 class Signal {
  public:
   virtual ~Signal() = default;
   virtual void sample(TimeMs t, Value& out) = 0;
+  // Cumulative models (counters, totals, daily usage, actuators) fill `out` with
+  // what they must continue from; the rest leave it empty. Called between samples.
+  virtual void save_state(SignalState& /*out*/) const {}
+  // Before the first sample: continue from a saved state (missing keys are ignored).
+  virtual void restore_state(const SignalState& /*state*/) {}
 };
 
 // Something a command can set (see Scenario::command). `error` gets a one-line reason.
@@ -155,10 +164,13 @@ class TotalSum : public Signal {
  public:
   TotalSum(std::vector<std::shared_ptr<OnOff>> sources, double base, double scale, double initial);
   void sample(TimeMs t, Value& out) override;
+  // "value": the last total; a restored total continues from it (never lower).
+  void save_state(SignalState& out) const override;
+  void restore_state(const SignalState& state) override;
 
  private:
   std::vector<std::shared_ptr<OnOff>> sources_;
-  double base_, scale_, initial_;
+  double base_, scale_, initial_, last_;
   bool started_ = false;
   TimeMs first_ = 0;
 };
@@ -168,9 +180,16 @@ class UsageToday : public Signal {
  public:
   explicit UsageToday(std::shared_ptr<OnOff> source) : source_(std::move(source)) {}
   void sample(TimeMs t, Value& out) override;
+  // "day" (days since the epoch, model time) and "ms" on that day: a run that
+  // starts on the same day adds the saved time; on a later day usage starts at 0.
+  void save_state(SignalState& out) const override;
+  void restore_state(const SignalState& state) override;
 
  private:
   std::shared_ptr<OnOff> source_;
+  double carry_ms_ = 0, last_ms_ = 0;
+  TimeMs carry_day_ = 0, last_day_ = 0;
+  bool carried_ = false, sampled_ = false;
 };
 
 // "on" / "off" of a source.
@@ -188,6 +207,8 @@ class Counter : public Signal {
  public:
   Counter(double per_second, double initial, Rng rng);
   void sample(TimeMs t, Value& out) override;
+  void save_state(SignalState& out) const override;  // "value"
+  void restore_state(const SignalState& state) override;
 
  private:
   double per_second_, count_;
@@ -204,6 +225,8 @@ class Brightness : public Signal, public Actuator {
   void sample(TimeMs t, Value& out) override;
   bool command(const Value& value, std::string& error) override;
   double percent() const { return percent_; }
+  void save_state(SignalState& out) const override;  // "percent"
+  void restore_state(const SignalState& state) override;
 
  private:
   double percent_;
@@ -217,6 +240,8 @@ class Relay : public Signal, public Actuator {
   void sample(TimeMs t, Value& out) override;
   bool command(const Value& value, std::string& error) override;
   bool is_on() const { return on_; }
+  void save_state(SignalState& out) const override;  // "on": 1 or 0
+  void restore_state(const SignalState& state) override;
 
  private:
   bool on_;

@@ -15,6 +15,7 @@
 #include "sim/pacing.h"
 #include "sim/runner.h"
 #include "sim/sensor_spec.h"
+#include "sim/state.h"
 
 using namespace sensorpipe;
 using namespace sensorpipe::sim;
@@ -425,4 +426,66 @@ TEST_CASE("progress bar frames") {
   CHECK(cli::ProgressBar::render("sim", 2, "", true, 4).find("\x1b[32m####") != std::string::npos);
   CHECK(cli::human_count(950) == "950");
   CHECK(cli::human_count(4560000) == "4.56M");
+}
+
+TEST_CASE("a saved state continues totals, usage and actuators; other sensors are refused") {
+  constexpr TimeMs t0 = 1767254400000;  // 2026-01-01T08:00Z
+  const auto value_of = [](Scenario& sc, const std::string& name) {
+    for (auto& s : sc.sensors())
+      if (s.reading.sensor == name) return s.reading.value;
+    FAIL("no sensor " << name);
+    return Value{};
+  };
+  Scenario first;
+  add_household(first, {1, "home", 3});
+  for (TimeMs t = t0; t <= t0 + 4 * kHourMs; t += 60000)
+    for (auto& s : first.sensors()) s.sample(t);
+  std::string error;
+  Command led, heater;
+  led.target = "home/led/set";
+  led.value = 0.4;
+  heater.target = "home/heater/set";
+  heater.value = std::string("on");
+  REQUIRE(first.command(led, error));
+  REQUIRE(first.command(heater, error));
+  for (auto& s : first.sensors()) s.sample(t0 + 4 * kHourMs + 60000);
+  const double energy = std::get<double>(value_of(first, "home/mains/energy"));
+  const double water = std::get<double>(value_of(first, "home/water/total"));
+  const double fridge = std::get<double>(value_of(first, "home/fridge/usage"));
+
+  char dir[] = "/tmp/sim-state-XXXXXX";
+  REQUIRE(::mkdtemp(dir));
+  const std::string path = std::string(dir) + "/sim.state";
+  CHECK_FALSE(read_state_file(path));
+  write_state_file(path, capture_state(first, t0 + 4 * kHourMs + 60000));
+  const auto saved = read_state_file(path);
+  REQUIRE(saved);
+  CHECK(saved->saved == t0 + 4 * kHourMs + 60000);
+
+  // Another seed: fresh models would start elsewhere; restored ones continue.
+  Scenario second;
+  add_household(second, {1, "home", 99});
+  restore_state(second, *saved, path);
+  for (auto& s : second.sensors()) s.sample(t0 + 4 * kHourMs + 120000);
+  CHECK(std::get<double>(value_of(second, "home/mains/energy")) >= energy);
+  CHECK(std::get<double>(value_of(second, "home/mains/energy")) < energy + 1);
+  CHECK(std::get<double>(value_of(second, "home/water/total")) >= water);
+  CHECK(std::get<double>(value_of(second, "home/fridge/usage")) >= fridge);
+  CHECK(std::get<double>(value_of(second, "home/led/brightness")) == 40);
+  CHECK(std::get<std::string>(value_of(second, "home/heater/relay")) == "on");
+
+  // A state saved later than the first sample: still continues from the saved total.
+  Scenario earlier;
+  add_household(earlier, {1, "home", 5});
+  restore_state(earlier, *saved, path);
+  for (auto& s : earlier.sensors()) s.sample(t0 - kDayMs);
+  CHECK(std::get<double>(value_of(earlier, "home/mains/energy")) == Approx(energy));
+  // Usage of another day starts at 0.
+  CHECK(std::get<double>(value_of(earlier, "home/fridge/usage")) < fridge);
+
+  Scenario other;
+  add_household(other, {2, "home", 3});
+  CHECK_THROWS_WITH(restore_state(other, *saved, path), Catch::Contains(path) && Catch::Contains("other sensors"));
+  std::remove(path.c_str());
+  ::rmdir(dir);
 }

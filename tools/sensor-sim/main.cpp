@@ -19,6 +19,7 @@
 #include "sim/household.h"
 #include "sim/runner.h"
 #include "sim/sensor_spec.h"
+#include "sim/state.h"
 
 using namespace sensorpipe;
 
@@ -40,6 +41,8 @@ struct Options {
   sim::FaultRates faults;
   bool actuators = false;
   bool list = false;
+  std::string state;
+  TimeMs state_interval = 60000;
   cli::OutputOptions output;
   cli::InputOptions input;
   cli::BoundedRunOptions bounded;
@@ -130,6 +133,10 @@ int main(int argc, char** argv) {
   probability("--bad-lines", o.faults.bad_lines, "Replace readings with malformed lines, probability P");
   probability("--duplicates", o.faults.duplicates, "Repeat readings with probability P");
   probability("--out-of-order", o.faults.out_of_order, "Delay readings behind later ones, probability P");
+  app.add_option("--state", o.state, "Continue counters and actuators from FILE if it exists; save them there")
+      ->type_name("FILE");
+  auto* state_interval = cli::add_duration_option(app, "--state-interval", o.state_interval,
+                                                  "Live: also save --state this often (default 1m)");
   app.add_flag("--actuators", o.actuators, "Read commands on stdin and apply them (LED, relay)");
   cli::add_input_options(app, o.input, false);
   cli::add_output_options(app, o.output);
@@ -140,11 +147,20 @@ int main(int argc, char** argv) {
     if (o.config == "-" && o.actuators) throw UsageError("--config - and --actuators cannot both read stdin");
     if (to->count() && o.from.empty()) throw UsageError("--to needs --from (back-fill)");
     if (to->count() && o.bounded.duration) throw UsageError("--to and --duration both end a back-fill: use one");
+    if (state_interval->count() && o.state.empty()) throw UsageError("--state-interval needs --state");
+    if (o.state_interval <= 0) throw UsageError("--state-interval must be positive");
     const std::uint64_t seed = o.seed ? *o.seed : std::random_device{}() * 0x100000001ULL ^ std::random_device{}();
     sim::Scenario scenario = build_scenario(o, house->count() > 0, seed);
     if (o.list) {
       list_sensors(scenario);
       return 0;
+    }
+
+    if (!o.state.empty()) {
+      const auto saved = sim::read_state_file(o.state);
+      if (saved) sim::restore_state(scenario, *saved, o.state);
+      // Saved at once, so an unwritable path fails now, not after a long back-fill.
+      sim::write_state_file(o.state, sim::capture_state(scenario, saved ? saved->saved : now_ms()));
     }
 
     sim::RunOptions run;
@@ -180,6 +196,10 @@ int main(int argc, char** argv) {
       commands.emplace(0, o.input.max_line_bytes);
       io.commands = &*commands;
       io.commands_fd = 0;
+    }
+    if (!o.state.empty()) {
+      io.checkpoint = [&](TimeMs last_ts) { sim::write_state_file(o.state, sim::capture_state(scenario, last_ts)); };
+      io.checkpoint_ms = o.state_interval;
     }
     cli::ProgressBar bar("sensor-sim");
     if (run.backfill && bar.enabled())
