@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/errors.h"
 #include "core/reading.h"
 #include "core/time.h"
 
@@ -70,6 +71,12 @@ struct QueryResult {
   bool truncated = false;  // the limit cut the result
   bool used_rollups = false;
   std::uint64_t cursor = 0;  // the follow position of the snapshot this answer was read from
+};
+
+// Thrown by HistoryReader::open when the database does not exist yet or has no schema
+// yet (db-store is creating it): a reader that starts beside db-store may try again later.
+struct DatabaseNotReady : RuntimeError {
+  using RuntimeError::RuntimeError;
 };
 
 class HistoryReader {

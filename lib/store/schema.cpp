@@ -1,6 +1,8 @@
 // Schema creation, migrations and checked opening (see schema.h).
 #include "store/schema.h"
 
+#include "store/query.h"
+
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -128,12 +130,14 @@ std::unique_ptr<sql::Db> open_for_writing(const std::string& path, int cache_mib
 
 std::unique_ptr<sql::Db> open_for_reading(const std::string& path, int& schema_version) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) throw RuntimeError("cannot open database " + path + ": no such file");
+  if (::stat(path.c_str(), &st) != 0) throw DatabaseNotReady("cannot open database " + path + ": no such file");
   if (!S_ISREG(st.st_mode)) throw RuntimeError("cannot open database " + path + ": not a regular file");
   auto db = std::make_unique<sql::Db>(path, sql::Db::Mode::ReadOnly);
   db->exec("PRAGMA busy_timeout=5000");
   std::int64_t app_id = 0, version = 0, objects = 0;
   identify(*db, app_id, version, objects);
+  if (app_id == 0 && version == 0 && objects == 0)
+    throw DatabaseNotReady(path + " has no sensorpipe schema yet (db-store creates it when it starts)");
   check_version(*db, app_id, version);
   if (version < 1) throw RuntimeError(path + " is not a sensorpipe database (no schema)");
   schema_version = static_cast<int>(version);

@@ -53,8 +53,10 @@ class MemoryHistory final : public HistorySource {
 };
 
 // The -d database through the shared engine (store::HistoryReader), opened read-only.
-// Throws RuntimeError when the store module is not built in or the file cannot be opened.
-std::unique_ptr<HistorySource> open_database_history(const std::string& location);
+// Throws RuntimeError when the file cannot be used (not a sensorpipe database, newer
+// schema). A database that does not exist yet or has no schema yet is opened on first
+// use instead (answers are empty until then) and `not_ready`, when given, says why.
+std::unique_ptr<HistorySource> open_database_history(const std::string& location, std::string* not_ready = nullptr);
 
 // Aggregates values of one bucket, as history-query does: numbers and booleans (1/0),
 // skipping string states, except count/first/last which take any value. nullopt when the bucket has nothing to aggregate.

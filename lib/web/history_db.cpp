@@ -1,26 +1,54 @@
 // The -d database through the shared query engine (see history.h).
 #include "web/history.h"
 
+#include <mutex>
+
 namespace sensorpipe::web {
 
 namespace {
+// Opens the reader on first use when the database was not ready at start-up (ws-serve
+// started beside the db-store that creates it); until then the database has nothing to say.
 class DatabaseHistory final : public HistorySource {
  public:
-  explicit DatabaseHistory(std::unique_ptr<store::HistoryReader> reader) : reader_(std::move(reader)) {}
+  DatabaseHistory(std::string location, std::unique_ptr<store::HistoryReader> reader)
+      : location_(std::move(location)), reader_(std::move(reader)) {}
+
   std::vector<store::SensorInfo> list_sensors(const std::vector<std::string>& patterns) override {
-    return reader_->list_sensors(patterns);
+    store::HistoryReader* r = reader();
+    return r ? r->list_sensors(patterns) : std::vector<store::SensorInfo>{};
   }
   store::QueryResult run(const store::Query& q, const std::function<void(const store::Row&)>& emit) override {
-    return reader_->run(q, emit);
+    store::HistoryReader* r = reader();
+    return r ? r->run(q, emit) : store::QueryResult{};
   }
 
  private:
+  store::HistoryReader* reader() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!reader_) {
+      try {
+        reader_ = store::HistoryReader::open(location_);
+      } catch (const store::DatabaseNotReady&) {
+        return nullptr;
+      }
+    }
+    return reader_.get();
+  }
+
+  std::string location_;
+  std::mutex mutex_;  // guards the lazy open only; calls come from one worker thread
   std::unique_ptr<store::HistoryReader> reader_;
 };
 }  // namespace
 
-std::unique_ptr<HistorySource> open_database_history(const std::string& location) {
-  return std::make_unique<DatabaseHistory>(store::HistoryReader::open(location));
+std::unique_ptr<HistorySource> open_database_history(const std::string& location, std::string* not_ready) {
+  std::unique_ptr<store::HistoryReader> reader;
+  try {
+    reader = store::HistoryReader::open(location);
+  } catch (const store::DatabaseNotReady& e) {
+    if (not_ready) *not_ready = e.what();
+  }
+  return std::make_unique<DatabaseHistory>(location, std::move(reader));
 }
 
 }  // namespace sensorpipe::web

@@ -27,7 +27,21 @@ reading lab/t 1234 >&3
 for _ in $(seq 50); do curl -s "$HTTP_URL/api/sensors" | grep -q 1234 && break; sleep 0.1; done
 assert_contains "$(curl -s "$HTTP_URL/api/sensors")" '"value":1234' "live value overrides the stored one"
 assert_eq "$sum_before" "$(md5sum <"$T/lab.db")" "the database is not written"
-run ws-serve -d "$T/missing.db" --listen 127.0.0.1:0 </dev/null
-assert_eq 1 "$status" "missing database"
-assert_contains "$err" "ws-serve: error:" "missing database message"
 pass "history API from the -d database"
+
+# A file of another application is refused at start.
+sqlite3 "$T/other.db" 'CREATE TABLE t(x)'
+run ws-serve -d "$T/other.db" --listen 127.0.0.1:0 </dev/null
+assert_eq 1 "$status" "foreign database"
+assert_contains "$err" "ws-serve: error:" "foreign database message"
+assert_contains "$err" "is not a sensorpipe database" "foreign database reason"
+
+# `db-store -d new.db | ws-serve -d new.db`, started together: ws-serve must not fail while
+# db-store has not created the file yet; it serves the history once it exists.
+start_ws_serve -d "$T/new.db"
+assert_contains "$(cat "$WS_ERR")" "new.db: no such file; history will be served once it exists" "notice while waiting"
+assert_eq '{"sensors":[]}' "$(curl -s "$HTTP_URL/api/sensors" | tr -d ' \n')" "no sensors before the database exists"
+printf '{"sensor":"lab/new","ts":%d,"value":7}\n' $((now - 60)) | db-store -d "$T/new.db" --quiet
+body=$(curl -s "$HTTP_URL/api/history?sensor=lab/new&from=-5m")
+assert_eq 7 "$(j 'b.series[0].points[0][1]' <<<"$body")" "history from the database created after start"
+pass "ws-serve waits for a database that db-store has not created yet"

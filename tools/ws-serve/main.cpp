@@ -167,7 +167,11 @@ int main(int argc, char** argv) {
     if (so.www_root.empty()) diag.warning("no dashboard found next to the binary; use --www DIR (serving the API only)");
 
     std::unique_ptr<web::HistorySource> database;
-    if (!opts.db.empty()) database = web::open_database_history(opts.db);
+    if (!opts.db.empty()) {
+      std::string not_ready;
+      database = web::open_database_history(opts.db, &not_ready);
+      if (!not_ready.empty()) diag.info(not_ready + "; history will be served once it exists");
+    }
 
     web::Metrics metrics;
     web::MemoryHistory recent(opts.history_points);
