@@ -428,7 +428,7 @@ TEST_CASE("progress bar frames") {
   CHECK(cli::human_count(4560000) == "4.56M");
 }
 
-TEST_CASE("a saved state continues totals, usage and actuators; other sensors are refused") {
+TEST_CASE("a saved state continues totals, usage and actuators, and other sensors refuse it") {
   constexpr TimeMs t0 = 1767254400000;  // 2026-01-01T08:00Z
   const auto value_of = [](Scenario& sc, const std::string& name) {
     for (auto& s : sc.sensors())
