@@ -14,7 +14,7 @@ RUN_PACKAGES=(mosquitto nodejs npm openssl)
 TEST_PACKAGES=(chromium clang libclang-rt-14-dev libfuzzer-14-dev sqlite3 mosquitto-clients curl zsh fish
   bash-completion procps dpkg-dev lintian systemd file man-db)
 # Bench: the peers we measure against.
-BENCH_PACKAGES=(sqlite-utils hyperfine bc time)
+BENCH_PACKAGES=(sqlite-utils hyperfine bc time python3)
 
 want=("${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}")
 case "${1:-}" in
