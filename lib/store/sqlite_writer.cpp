@@ -90,17 +90,7 @@ class SqliteWriter final : public StoreWriter {
     new_sensor_ = sql::Stmt(*db_, "INSERT OR IGNORE INTO sensors(name) VALUES(?1)");  // another writer may have added it
     update_sensor_ =
         sql::Stmt(*db_, "UPDATE sensors SET unit=?2, kind=?3, first_seen=?4, last_seen=?5 WHERE id=?1");
-    sql::Stmt load(*db_, "SELECT id, name, unit, kind, first_seen, last_seen FROM sensors");
-    while (load.step()) {
-      SensorState s;
-      s.id = load.column_int(0);
-      if (!load.column_null(2)) s.unit = std::string(load.column_text(2));
-      if (!load.column_null(3)) s.kind = std::string(load.column_text(3));
-      if (!load.column_null(4)) s.first_seen = load.column_int(4);
-      if (!load.column_null(5)) s.last_seen = load.column_int(5);
-      by_name_.emplace(std::string(load.column_text(1)), sensors_.size());
-      sensors_.push_back(std::move(s));
-    }
+    reload_sensors();
     sql::Stmt seq(*db_, "SELECT coalesce(max(seq), 0) FROM changes");
     if (seq.step()) last_seq_ = seq.column_int(0);
   }
