@@ -5,10 +5,8 @@ source "$SP_SRC/tests/mqtt/lib.sh"
 start_mosquitto
 N=10000
 start_ingest in -t 'br/#' -q 1 --persistent -i br-ingest
-seq_lines br/a $N | awk '{ print; fflush() } NR % 500 == 0 { system("sleep 0.2") }' |
-  mqtt-publish -b "$MQTT_URL" --qos 1 --topic '{sensor}' 2>"$T/pub.err" &
-pub=$!
-SP_PIDS+=("$pub")
+start_paced_publisher br/a $N 500
+pub=$PUB_PID
 wait_lines "$T/in.out" 1000 30
 kill -TERM "$MQTT_PID"
 wait "$MQTT_PID" 2>/dev/null || true

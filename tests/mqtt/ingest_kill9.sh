@@ -7,10 +7,8 @@ start_mosquitto
 N=20000
 start_ingest first -t 'k9/#' -q 1 --persistent -i k9-ingest
 # A steady publisher: N lines over a few seconds.
-seq_lines k9/a $N | awk '{ print; fflush() } NR % 1000 == 0 { system("sleep 0.2") }' |
-  mqtt-publish -b "$MQTT_URL" --qos 1 --topic '{sensor}' 2>"$T/pub.err" &
-pub=$!
-SP_PIDS+=("$pub")
+start_paced_publisher k9/a $N 1000
+pub=$PUB_PID
 wait_lines "$T/first.out" 2000 30
 kill -KILL "$INGEST_PID"
 wait "$INGEST_PID" 2>/dev/null || true

@@ -42,3 +42,13 @@ check_seqs() {
   assert_eq "$n" "$got" "$what: distinct sequence numbers"
   echo $(($(grep -c '"seq":' "$file") - got))
 }
+
+# Publishes N sequence lines on SENSOR at QoS 1 in the background, pausing 0.2 s every
+# EVERY lines so the stream lasts a few seconds; sets PUB_PID, stderr in $T/pub.err.
+start_paced_publisher() {
+  local sensor=$1 n=$2 every=$3
+  seq_lines "$sensor" "$n" | awk -v every="$every" '{ print; fflush() } NR % every == 0 { system("sleep 0.2") }' |
+    mqtt-publish -b "$MQTT_URL" --qos 1 --topic '{sensor}' 2>"$T/pub.err" &
+  PUB_PID=$!
+  SP_PIDS+=("$PUB_PID")
+}
