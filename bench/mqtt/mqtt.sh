@@ -2,10 +2,13 @@
 # mqtt-ingest vs mosquitto_sub and mqtt-publish vs mosquitto_pub -l, same run, on a
 # private mosquitto tuned not to drop or throttle. Usage: bench/mqtt/mqtt.sh [RUNS] [N]
 # Prints rates and ratios (ours/peer, >1 = we are faster), and publish->stdout latency.
+# Also runs paho_ref.cpp, a bare Paho C++ client, to show what the library itself allows.
 source "$(dirname "$0")/../lib.sh"
 RUNS=${1:-3}
 N=${2:-200000}
 HERE=$(cd "$(dirname "$0")" && pwd)
+REF=$BENCH_TMP/paho_ref
+g++ -O2 -std=c++17 -o "$REF" "$HERE/paho_ref.cpp" -lpaho-mqttpp3 -lpaho-mqtt3as
 port=$(free_port)
 cat >"$BENCH_TMP/m.conf" <<CONF
 listener $port 127.0.0.1
@@ -30,57 +33,66 @@ timed() {
 }
 wait_end() { while [[ ! -s "$BENCH_TMP/$1.end" ]]; do sleep 0.02; done; cat "$BENCH_TMP/$1.end"; }
 
-report() { # name ours_times peer_times
-  local om pm
+report() { # name ours_times peer_times paho_ref_times
+  local om pm rm
   om=$(printf '%s\n' $2 | median)
   pm=$(printf '%s\n' $3 | median)
-  printf '%s: ours %.0f msg/s (%.2f s), peer %.0f msg/s (%.2f s), ratio ours/peer %.2f  [median of %d]\n' \
-    "$1" "$(echo "$N / $om" | bc -l)" "$om" "$(echo "$N / $pm" | bc -l)" "$pm" "$(echo "$pm / $om" | bc -l)" "$RUNS"
+  rm=$(printf '%s\n' $4 | median)
+  printf '%s: ours %.0f msg/s (%.2f s), peer %.0f msg/s (%.2f s), ratio ours/peer %.2f; bare Paho %.2f s, ours/bare Paho %.2f  [median of %d]\n' \
+    "$1" "$(echo "$N / $om" | bc -l)" "$om" "$(echo "$N / $pm" | bc -l)" "$pm" "$(echo "$pm / $om" | bc -l)" \
+    "$rm" "$(echo "$rm / $om" | bc -l)" "$RUNS"
 }
 
-# 1. Receiving the same published stream, both subscribed at once.
+# 1. Receiving the same published stream, all three subscribed at once.
 for qos in 0 1; do
-  ot="" pt=""
+  ot="" pt="" rt=""
   for ((r = 0; r < RUNS; r++)); do
     timed ours "mqtt-ingest -b $URL -t 'bench/$qos/#' -q $qos -C $N"
     timed peer "mosquitto_sub -p $port -t 'bench/$qos/#' -q $qos -C $N"
+    timed ref "$REF sub tcp://127.0.0.1:$port 'bench/$qos/#' $qos $N"
     sleep 0.7
     start=$(now)
     if ((qos == 0)); then
       mosquitto_pub -p "$port" -t "bench/$qos/x" -q 0 -l <"$BENCH_TMP/data.jsonl"
     else  # mosquitto_pub -l -q 1 drops at EOF: hold its stdin open until both have all
-      (cat "$BENCH_TMP/data.jsonl"; while [[ ! -s $BENCH_TMP/ours.end || ! -s $BENCH_TMP/peer.end ]]; do sleep 0.1; done) |
+      (cat "$BENCH_TMP/data.jsonl"; while [[ ! -s $BENCH_TMP/ours.end || ! -s $BENCH_TMP/peer.end || ! -s $BENCH_TMP/ref.end ]]; do sleep 0.1; done) |
         mosquitto_pub -p "$port" -t "bench/$qos/x" -q 1 -l
     fi
     oe=$(wait_end ours)
     pe=$(wait_end peer)
+    re=$(wait_end ref)
     ot+=" $(echo "$oe - $start" | bc -l)"
     pt+=" $(echo "$pe - $start" | bc -l)"
+    rt+=" $(echo "$re - $start" | bc -l)"
   done
-  report "receive QoS $qos, same stream: mqtt-ingest vs mosquitto_sub" "$ot" "$pt"
+  report "receive QoS $qos, same stream: mqtt-ingest vs mosquitto_sub" "$ot" "$pt" "$rt"
 done
 
 # 2. Draining a queued persistent session of N messages.
-ot="" pt=""
+ot="" pt="" rt=""
 for ((r = 0; r < RUNS; r++)); do
   mqtt-ingest -b "$URL" -t 'drain/#' -q 1 --persistent -i bench-ingest -W 500ms >/dev/null 2>&1
   mosquitto_sub -p "$port" -t 'drain/#' -q 1 -c -i bench-sub -W 1 >/dev/null 2>&1 || true
+  timeout 1 "$REF" sub "tcp://127.0.0.1:$port" 'drain/#' 1 1 bench-ref >/dev/null 2>&1 || true
   mqtt-publish -b "$URL" --qos 1 --topic drain/x <"$BENCH_TMP/data.jsonl" 2>/dev/null
   start=$(now); mqtt-ingest -b "$URL" -t 'drain/#' -q 1 --persistent -i bench-ingest -C "$N" >/dev/null 2>&1; ot+=" $(echo "$(now) - $start" | bc -l)"
   start=$(now); mosquitto_sub -p "$port" -t 'drain/#' -q 1 -c -i bench-sub -C "$N" >/dev/null 2>&1; pt+=" $(echo "$(now) - $start" | bc -l)"
+  start=$(now); "$REF" sub "tcp://127.0.0.1:$port" 'drain/#' 1 "$N" bench-ref >/dev/null 2>&1; rt+=" $(echo "$(now) - $start" | bc -l)"
 done
-report "drain $N queued (persistent session, QoS 1): mqtt-ingest vs mosquitto_sub" "$ot" "$pt"
+report "drain $N queued (persistent session, QoS 1): mqtt-ingest vs mosquitto_sub" "$ot" "$pt" "$rt"
 
 # 3. Publishing a file: time until a subscriber has every message.
 for qos in 0 1; do
-  ot="" pt=""
+  ot="" pt="" rt=""
   for ((r = 0; r < RUNS; r++)); do
-    for who in ours peer; do
+    for who in ours peer ref; do
       timed sub "mosquitto_sub -p $port -t 'pub/$qos/$who' -q $qos -C $N"
       sleep 0.5
       start=$(now)
       if [[ $who == ours ]]; then
         mqtt-publish -b "$URL" --qos "$qos" --topic "pub/$qos/$who" <"$BENCH_TMP/data.jsonl" 2>/dev/null &
+      elif [[ $who == ref ]]; then
+        "$REF" pub "tcp://127.0.0.1:$port" "pub/$qos/$who" "$qos" <"$BENCH_TMP/data.jsonl" &
       elif ((qos == 0)); then
         mosquitto_pub -p "$port" -t "pub/$qos/$who" -q 0 -l <"$BENCH_TMP/data.jsonl" &
       else
@@ -92,10 +104,14 @@ for qos in 0 1; do
       for _ in $(seq 600); do [[ -s $BENCH_TMP/sub.end ]] && break; sleep 0.1; done
       end=$(cat "$BENCH_TMP/sub.end" 2>/dev/null || now)
       wait "$pubpid" 2>/dev/null || true
-      if [[ $who == ours ]]; then ot+=" $(echo "$end - $start" | bc -l)"; else pt+=" $(echo "$end - $start" | bc -l)"; fi
+      case $who in
+        ours) ot+=" $(echo "$end - $start" | bc -l)" ;;
+        peer) pt+=" $(echo "$end - $start" | bc -l)" ;;
+        ref) rt+=" $(echo "$end - $start" | bc -l)" ;;
+      esac
     done
   done
-  report "publish $N lines at QoS $qos until all received: mqtt-publish vs mosquitto_pub -l" "$ot" "$pt"
+  report "publish $N lines at QoS $qos until all received: mqtt-publish vs mosquitto_pub -l" "$ot" "$pt" "$rt"
 done
 
 # 4. Latency publish -> line on stdout at 1000 msg/s (both subscribers on the same stream).
