@@ -194,7 +194,7 @@ void Client::start() {
   manager_ = std::thread([this] { manage(); });
 }
 
-bool Client::try_connect(std::string& failure, bool& fatal) {
+bool Client::try_connect(std::string& failure, bool& fatal, std::string& session) {
   const auto& c = options_.conn;
   const bool v5 = c.protocol == 5;
   ::mqtt::connect_options_builder b;
@@ -253,9 +253,9 @@ bool Client::try_connect(std::string& failure, bool& fatal) {
       }
     }
     const auto rsp = tok->get_connect_response();
-    log(fmt::format("connected to {} as {} (MQTT {}, {})", c.broker, client_id_, v5 ? "5" : "3.1.1",
-                    options_.clean_session ? "clean session"
-                                           : (rsp.is_session_present() ? "session resumed" : "new session")));
+    session = fmt::format("MQTT {}, {}", v5 ? "5" : "3.1.1",
+                          options_.clean_session ? "clean session"
+                                                 : (rsp.is_session_present() ? "session resumed" : "new session"));
     return true;
   } catch (const ::mqtt::exception& e) {
     rc = e.get_return_code();
@@ -319,10 +319,15 @@ void Client::manage() {
       continue;
     }
     lock.unlock();
-    std::string failure;
+    std::string failure, session;
     bool fatal = false;
-    const bool ok = try_connect(failure, fatal);
-    if (ok) subscribe_all();  // before announcing the connection, so nothing waits on a half-set-up client
+    const bool ok = try_connect(failure, fatal, session);
+    if (ok) {
+      // Subscribed before announcing the connection, so that nothing (a user reading the
+      // log, wait_connected()) takes a half-set-up client for a ready one.
+      subscribe_all();
+      log(fmt::format("connected to {} as {} ({})", options_.conn.broker, client_id_, session));
+    }
     lock.lock();
     if (ok) {
       connected_ = true;

@@ -99,7 +99,8 @@ class Client {
   class Listener;
   struct Paho;  // the Paho client, kept out of this header
   void manage();  // the connect/reconnect thread
-  bool try_connect(std::string& failure, bool& fatal);
+  // On success `session` describes it ("MQTT 5, session resumed") for the log.
+  bool try_connect(std::string& failure, bool& fatal, std::string& session);
   void subscribe_all();
   void log(const std::string& s);
   bool resend_failed();  // publishes retry_ again; false when some remain
