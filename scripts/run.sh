@@ -219,9 +219,8 @@ if have db-store; then
 fi
 stages=()
 if ((mqtt)); then
-  stages+=("$bin/mqtt-ingest" -b "$broker_url" -t 'home/#' --persistent -i sensorpipe-run-ingest)
   # Commands to the house (home/.../set) are on the broker too; they are not readings.
-  stages+=('|' grep --line-buffered -v -E '"sensor":"[^"]*/set"')
+  stages+=("$bin/mqtt-ingest" -b "$broker_url" -t 'home/#' -T "$set_filter" --persistent -i sensorpipe-run-ingest)
 else
   stages+=("$bin/sensor-sim" --house "$houses" --prefix "$prefix" --rate 1 --state "$sim_state")
 fi

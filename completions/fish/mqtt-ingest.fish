@@ -3,6 +3,7 @@ complete -c mqtt-ingest -f
 complete -c mqtt-ingest -s V -l version -x -d 'Print the version and linked libraries, then exit'
 complete -c mqtt-ingest -s h -l help -x -d 'Print this help, then exit'
 complete -c mqtt-ingest -s t -l topic -x -d 'Subscribe to TOPIC (required, repeatable; + and # wildcards)'
+complete -c mqtt-ingest -s T -l filter-out -x -d 'Skip messages whose topic matches FILTER (repeatable; + and # wildcards)'
 complete -c mqtt-ingest -s b -l broker -x -d 'Broker URL: mqtt://HOST[:PORT] or mqtts://HOST[:PORT] (default mqtt://127.0.0.1:1883)'
 complete -c mqtt-ingest -s u -l username -x -d 'User name for the broker'
 complete -c mqtt-ingest -l password-file -r -F -d 'Read the password from FILE (first line); else $SENSORPIPE_MQTT_PASSWORD'

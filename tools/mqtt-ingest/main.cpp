@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "core/errors.h"
+#include "core/pattern.h"
 #include "core/signals.h"
 #include "mqtt/client.h"
 #include "mqtt/normalize.h"
@@ -25,6 +26,7 @@ struct Options {
   cli::MqttOptions mqtt;
   cli::OutputOptions output;
   std::vector<std::string> topics;
+  std::vector<std::string> filter_out;
   bool persistent = false;
   std::string group;
   bool no_retained = false;
@@ -44,6 +46,9 @@ int main(int argc, char** argv) {
   auto& app = tool.app();
   app.add_option("-t,--topic", o.topics, "Subscribe to TOPIC (required, repeatable; + and # wildcards)")
       ->type_name("TOPIC");
+  app.add_option("-T,--filter-out", o.filter_out,
+                 "Skip messages whose topic matches FILTER (repeatable; + and # wildcards)")
+      ->type_name("FILTER");
   cli::add_mqtt_options(app, o.mqtt);
   app.add_flag("--persistent", o.persistent,
                "Keep the session on the broker while we are away (needs --client-id; QoS 1/2 messages wait for us)");
@@ -104,6 +109,8 @@ int main(int argc, char** argv) {
       }
       ++received;
       if (o.no_retained && m.retained) return;
+      for (const auto& filter : o.filter_out)
+        if (pattern_matches(filter, m.topic)) return;
       line.clear();
       if (!normalizer.normalize({m.topic, m.payload, m.qos, m.retained}, now_ms(), line, error)) {
         diag.bad_input(fmt::format("message {} on {}", received, m.topic), error);
