@@ -8,23 +8,36 @@ source "$SP_SRC/tests/mqtt/lib.sh"
 start_mosquitto "log_type all"  # the broker logs every PUBLISH it sends, with its retain flag
 broker_log="$(dirname "$MQTT_CONF")/mosquitto.log"
 mosquitto_pub -p "$MQTT_PORT" -q 1 -r -t ret/a -m 5
-# The readings in $1 without "sensor" and "ts" (the time of arrival).
-readings() { sed 's/^{.*"ts":"[^"]*",/{/' "$1"; }
 
-start_ingest all -t 'ret/#' -q 1 --meta -C 2 -i ret-all
-echo '{"sensor":"ret/b","value":6}' | publish --qos 1 --topic '{sensor}'
-wait "$INGEST_PID" || fail "mqtt-ingest -C 2 exited with $?: $(cat "$T/all.err")"
+# Runs mqtt-ingest -C 2 --meta on 'ret/#' as client ret-NAME (more options after NAME)
+# while the lines on stdin are published one by one ("retain JSON": with --retain); once
+# it has exited 0, writes its readings without "sensor" and "ts" (time of arrival) to
+# $T/NAME.got.
+ingest_while_publishing() {
+  local name=$1 line retain
+  shift
+  start_ingest "$name" -t 'ret/#' -q 1 --meta -C 2 -i "ret-$name" "$@"
+  while read -r line; do
+    retain=()
+    [[ $line == "retain "* ]] && retain=(--retain) && line=${line#retain }
+    echo "$line" | publish --qos 1 "${retain[@]}" --topic '{sensor}'
+  done
+  wait "$INGEST_PID" || fail "mqtt-ingest $* -C 2 exited with $?: $(cat "$T/$name.err")"
+  sed 's/^{.*"ts":"[^"]*",/{/' "$T/$name.out" >"$T/$name.got"
+}
+
+ingest_while_publishing all <<<'{"sensor":"ret/b","value":6}'
 assert_eq '{"value":5,"topic":"ret/a","qos":1,"retain":true}
-{"value":6,"topic":"ret/b","qos":1,"retain":false}' "$(readings "$T/all.out")" \
+{"value":6,"topic":"ret/b","qos":1,"retain":false}' "$(cat "$T/all.got")" \
   "by default: the retained value, then the live one"
 pass "the retained value is emitted by default (MQTT $MQTT_PROTOCOL)"
 
-start_ingest live -t 'ret/#' -q 1 --meta -C 2 -i ret-live --no-retained
-echo '{"sensor":"ret/b","value":7}' | publish --qos 1 --retain --topic '{sensor}'
-echo '{"sensor":"ret/c","value":8}' | publish --qos 1 --topic '{sensor}'
-wait "$INGEST_PID" || fail "mqtt-ingest --no-retained -C 2 exited with $?: $(cat "$T/live.err")"
+ingest_while_publishing live --no-retained <<'END'
+retain {"sensor":"ret/b","value":7}
+{"sensor":"ret/c","value":8}
+END
 assert_eq '{"value":7,"topic":"ret/b","qos":1,"retain":false}
-{"value":8,"topic":"ret/c","qos":1,"retain":false}' "$(readings "$T/live.out")" \
+{"value":8,"topic":"ret/c","qos":1,"retain":false}' "$(cat "$T/live.got")" \
   "--no-retained: only the live messages"
 pass "--no-retained skips the retained value, live messages still come (MQTT $MQTT_PROTOCOL)"
 
