@@ -1,5 +1,6 @@
 # Credentials and TLS: a wrong password ends both programs quickly with exit 1 and a
 # message naming the broker; TLS with the test CA works; a wrong CA fails clearly.
+# Speaks $MQTT_PROTOCOL (tests/mqtt/lib.sh; not yet registered at 5: see CMakeLists.txt).
 source "$SP_SRC/tests/lib/common.sh"
 source "$SP_SRC/tests/mqtt/lib.sh"
 # Test CA, broker certificate for 127.0.0.1, and a second CA that did not sign it.
@@ -19,10 +20,10 @@ TLS_URL="mqtts://127.0.0.1:$TLS_PORT"
 
 echo wrong >"$T/bad.pw"
 start=$(date +%s)
-run mqtt-ingest -b "$MQTT_URL" -u alice --password-file "$T/bad.pw" -t x
+run mqtt-ingest "${PROTO[@]}" -b "$MQTT_URL" -u alice --password-file "$T/bad.pw" -t x
 assert_eq 1 "$status" "mqtt-ingest with a wrong password"
 assert_contains "$err" "mqtt-ingest: error: $MQTT_URL: the broker refused the connection: not authorised" "message"
-SENSORPIPE_MQTT_PASSWORD=wrong run mqtt-publish -b "$MQTT_URL" -u alice --topic x </dev/null
+SENSORPIPE_MQTT_PASSWORD=wrong run mqtt-publish "${PROTO[@]}" -b "$MQTT_URL" -u alice --topic x </dev/null
 assert_eq 1 "$status" "mqtt-publish with a wrong password"
 assert_contains "$err" "mqtt-publish: error: $MQTT_URL: the broker refused the connection" "message"
 (($(date +%s) - start <= 5)) || fail "a refused login took more than 5 s to report"
@@ -30,23 +31,23 @@ pass "wrong password: exit 1 quickly, naming the broker"
 
 echo s3cret >"$T/good.pw"
 start_ingest auth -u alice --password-file "$T/good.pw" -t 'a/#' -C 1
-echo '{"sensor":"a/1","value":1}' | SENSORPIPE_MQTT_PASSWORD=s3cret mqtt-publish -b "$MQTT_URL" -u alice --topic '{sensor}'
+echo '{"sensor":"a/1","value":1}' | SENSORPIPE_MQTT_PASSWORD=s3cret mqtt-publish "${PROTO[@]}" -b "$MQTT_URL" -u alice --topic '{sensor}'
 wait "$INGEST_PID" || fail "authenticated ingest"
 assert_contains "$(cat "$T/auth.out")" '"sensor":"a/1"' "authenticated round trip"
 pass "right password (file and environment) works"
 
 export SENSORPIPE_MQTT_PASSWORD=s3cret
 start_ingest tls -b "$TLS_URL" --cafile "$T/ca.crt" -u alice -t 'tls/#' -C 1
-echo '{"sensor":"tls/1","value":2}' | mqtt-publish -b "$TLS_URL" --cafile "$T/ca.crt" -u alice --topic '{sensor}'
+echo '{"sensor":"tls/1","value":2}' | mqtt-publish "${PROTO[@]}" -b "$TLS_URL" --cafile "$T/ca.crt" -u alice --topic '{sensor}'
 wait "$INGEST_PID" || fail "TLS ingest"
 assert_contains "$(cat "$T/tls.out")" '"sensor":"tls/1"' "TLS round trip"
 pass "TLS with the test CA works"
 
-run mqtt-ingest -b "$TLS_URL" --cafile "$T/other.crt" -t x --connect-timeout 5s
+run mqtt-ingest "${PROTO[@]}" -b "$TLS_URL" --cafile "$T/other.crt" -t x --connect-timeout 5s
 assert_eq 1 "$status" "mqtt-ingest with the wrong CA"
 assert_contains "$err" "mqtt-ingest: error: $TLS_URL: TLS handshake failed:" "wrong CA message"
 assert_contains "$err" "certificate verify failed" "wrong CA reason"
-run mqtt-publish -b "$TLS_URL" --cafile "$T/other.crt" --topic x </dev/null
+run mqtt-publish "${PROTO[@]}" -b "$TLS_URL" --cafile "$T/other.crt" --topic x </dev/null
 assert_eq 1 "$status" "mqtt-publish with the wrong CA"
 assert_contains "$err" "certificate verify failed" "mqtt-publish wrong CA reason"
 pass "a wrong CA fails clearly"

@@ -1,5 +1,6 @@
 # The broker is stopped and restarted mid-stream (persistence on): mqtt-publish and
 # mqtt-ingest --persistent recover on their own, resubscribe, and nothing is lost at QoS 1.
+# Run at MQTT 3.1.1 and (mqtt.broker_restart_v5) at 5.
 source "$SP_SRC/tests/lib/common.sh"
 source "$SP_SRC/tests/mqtt/lib.sh"
 start_mosquitto
@@ -24,7 +25,9 @@ assert_contains "$(cat "$T/pub.err")" "lost; reconnecting" "mqtt-publish logged 
 assert_eq 2 "$(grep -c 'connected to' "$T/pub.err")" "mqtt-publish reconnected"
 assert_contains "$(cat "$T/in.err")" "lost; reconnecting" "mqtt-ingest logged the loss"
 assert_eq 2 "$(grep -c 'connected to' "$T/in.err")" "mqtt-ingest reconnected"
-pass "both programs rode out a broker restart; $N messages, $dups duplicates"
+assert_broker_protocol br-ingest
+assert_broker_protocol
+pass "both programs rode out a broker restart; $N messages, $dups duplicates (MQTT $MQTT_PROTOCOL)"
 
 # Without broker persistence and without --persistent the subscription is gone after the
 # restart: mqtt-ingest must resubscribe by itself.
@@ -35,6 +38,6 @@ start_ingest re -t 're/#' -q 1
 kill -TERM "$MQTT_PID"; wait "$MQTT_PID" 2>/dev/null || true
 restart_mosquitto
 for _ in $(seq 100); do [[ $(grep -c 'connected to' "$T/re.err") -ge 2 ]] && break; sleep 0.1; done
-echo '{"sensor":"re/x","value":1}' | mqtt-publish -b "$MQTT_URL" --topic '{sensor}'
+echo '{"sensor":"re/x","value":1}' | publish --topic '{sensor}'
 wait_lines "$T/re.out" 1 10
 pass "mqtt-ingest resubscribed after a restart that lost the session"

@@ -24,6 +24,8 @@ for _ in $(seq 300); do
   sleep 0.1
   cat "$T/first.out" "$T/second.out" >"$T/all.out"
 done
+assert_broker_protocol k9-ingest
+assert_broker_protocol
 dups=$(check_seqs "$T/all.out" $N "after kill -9 and restart")
 ((dups <= 100)) || fail "$dups duplicates: more than the in-flight window QoS 1 allows"
-pass "kill -9 of a persistent ingester lost nothing ($first before the kill, $dups duplicates)"
+pass "kill -9 of a persistent ingester lost nothing ($first before the kill, $dups duplicates; MQTT $MQTT_PROTOCOL)"

@@ -1,5 +1,16 @@
 # Helpers shared by the mqtt behaviour tests (sourced after tests/lib/common.sh).
 
+# The MQTT version a test speaks: 3.1.1, or what ctest sets in MQTT_PROTOCOL (the scripts
+# that matter for MQTT 5 are registered a second time with MQTT_PROTOCOL=5). Every
+# mqtt-ingest/mqtt-publish started through these helpers uses it.
+MQTT_PROTOCOL=${MQTT_PROTOCOL:-3.1.1}
+PROTO=(--protocol "$MQTT_PROTOCOL")
+
+# mqtt-publish to the test broker at $MQTT_PROTOCOL; further options as arguments.
+publish() {
+  mqtt-publish -b "$MQTT_URL" "${PROTO[@]}" "$@"
+}
+
 # Waits until FILE contains TEXT (up to $3 seconds, default 10).
 wait_text() {
   local file=$1 text=$2 limit=${3:-10} i
@@ -17,7 +28,7 @@ start_ingest() {
   shift
   local broker=(-b "$MQTT_URL")
   [[ " $* " == *" -b "* ]] && broker=()
-  sp_spawn mqtt-ingest "${broker[@]}" "$@" >"$T/$name.out" 2>"$T/$name.err"
+  sp_spawn mqtt-ingest "${broker[@]}" "${PROTO[@]}" "$@" >"$T/$name.out" 2>"$T/$name.err"
   INGEST_PID=$!
   wait_text "$T/$name.err" "connected to"
 }
@@ -48,7 +59,18 @@ check_seqs() {
 start_paced_publisher() {
   local sensor=$1 n=$2 every=$3
   seq_lines "$sensor" "$n" | awk -v every="$every" '{ print; fflush() } NR % every == 0 { system("sleep 0.2") }' |
-    mqtt-publish -b "$MQTT_URL" --qos 1 --topic '{sensor}' 2>"$T/pub.err" &
+    publish --qos 1 --topic '{sensor}' 2>"$T/pub.err" &
   PUB_PID=$!
   SP_PIDS+=("$PUB_PID")
+}
+
+# Fails unless the broker logged connections of clients whose id starts with $1 (default
+# "sensorpipe-", the ids our programs make up) and all of them at $MQTT_PROTOCOL
+# (mosquitto writes p2 for 3.1.1, p5 for 5): proof that --protocol reached the wire.
+assert_broker_protocol() {
+  local id=${1:-sensorpipe-} want=p2 got
+  [[ $MQTT_PROTOCOL == 5 ]] && want=p5
+  got=$(grep -o "connected from [^ ]* as $id[^ ]* (p[0-9]" "$(dirname "$MQTT_CONF")/mosquitto.log" |
+    grep -o 'p[0-9]$' | sort -u | tr '\n' ' ' || true)
+  assert_eq "$want " "$got" "MQTT versions the broker saw from clients $id*"
 }
