@@ -260,6 +260,9 @@ bool Client::try_connect(std::string& failure, bool& fatal, std::string& session
   } catch (const ::mqtt::exception& e) {
     rc = e.get_return_code();
     reason = e.get_reason_code();
+    // Paho C++ 1.2 over Paho C 1.3 reports a v5 CONNACK refusal (0x87 not authorised...)
+    // as the return code, with no reason code.
+    if (v5 && reason == 0 && rc >= 0x80) reason = rc;
     what = e.get_message();
     if (what.empty()) what = e.what();
   }
