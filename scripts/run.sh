@@ -200,6 +200,8 @@ allow_anonymous true
 # Never drop queued messages (the default of 1000 does, even at QoS 1) and never throttle.
 max_queued_messages 0
 max_inflight_messages 0
+# Live readings go out at once (no Nagle delay towards the subscribers).
+set_tcp_nodelay true
 persistence true
 persistence_location $data_dir/mosquitto/
 log_dest file $data_dir/mosquitto/mosquitto.log
