@@ -77,23 +77,23 @@ wait_lines() {
   fail "$file has $(wc -l <"$file" 2>/dev/null || echo 0) lines, expected at least $n"
 }
 
-# Starts a private mosquitto on a free loopback port with limits that neither drop nor
-# throttle; sets MQTT_PORT, MQTT_URL, MQTT_PID. Extra config lines may be given as arguments.
+# Starts a private mosquitto on a free loopback port with the settings we ship
+# (share/sensorpipe/examples/mosquitto.conf: neither drop nor throttle), its own port,
+# data directory and log file; sets MQTT_PORT, MQTT_URL, MQTT_PID, MQTT_CONF.
+# Extra config lines may be given as arguments.
 start_mosquitto() {
   MQTT_PORT=$(free_port)
   local dir="$T/mosquitto-$MQTT_PORT"
   mkdir -p "$dir"
   {
-    echo "listener $MQTT_PORT 127.0.0.1"
-    echo "allow_anonymous true"
-    echo "max_queued_messages 0"
-    echo "max_inflight_messages 0"
-    echo "persistence true"
-    echo "persistence_location $dir/"
-    echo "log_dest file $dir/mosquitto.log"
+    sed -e "s|^listener 1883 127.0.0.1\$|listener $MQTT_PORT 127.0.0.1|" \
+      -e "s|^persistence_location .*|persistence_location $dir/|" \
+      -e "s|^log_dest syslog\$|log_dest file $dir/mosquitto.log|" "$SP_SRC/share/sensorpipe/examples/mosquitto.conf"
     echo "user $(id -un)"
     printf '%s\n' "$@"
   } >"$dir/mosquitto.conf"
+  grep -q "^listener $MQTT_PORT " "$dir/mosquitto.conf" && grep -q "^log_dest file " "$dir/mosquitto.conf" ||
+    fail "the example mosquitto.conf no longer has the listener/log_dest lines start_mosquitto adapts"
   sp_spawn mosquitto -c "$dir/mosquitto.conf"
   MQTT_PID=$!
   MQTT_URL="mqtt://127.0.0.1:$MQTT_PORT"
