@@ -6,6 +6,8 @@
 #   sim       sensor-sim -> reader (the floor: the simulator's pacing and one pipe)
 #   mqtt-sub  sensor-sim -> mqtt-publish -> mosquitto -> mosquitto_sub (the broker hop with mosquitto's own client)
 #   ingest    sensor-sim -> mqtt-publish -> mosquitto -> mqtt-ingest
+#   store     sensor-sim -> db-store -> reader
+#   ws        sensor-sim -> ws-serve -> WebSocket client
 #   store-ws  sensor-sim -> db-store -> ws-serve -> WebSocket client (no MQTT)
 #
 #   bench/web/latency.sh [READINGS [RUNS [CHAIN...]]]    (default 10000 readings, 1 run, every chain)
@@ -20,7 +22,7 @@ n=${1:-10000}
 runs=${2:-1}
 shift $(($# < 2 ? $# : 2))
 chains=("$@")
-((${#chains[@]})) || chains=(sim mqtt-sub ingest store-ws full)
+((${#chains[@]})) || chains=(sim mqtt-sub ingest store ws store-ws full)
 skip=2000                                # warm-up readings (connections, SQLite's first commits)
 deadline=$(((n + skip) / 1000 + 30))     # seconds the reader waits before giving up
 here="$BENCH_ROOT/bench/web"
@@ -130,6 +132,18 @@ run_chain() {
       sleep 0.3
       start_sim_publisher
       measure - "$f1" ;;
+    store)
+      f1=$(fifo) f2=$(fifo)
+      spawn "$f1" "$f2" db-store -d "$db"
+      start_sim "$f1"
+      measure - "$f2" ;;
+    ws)
+      f1=$(fifo)
+      spawn "$f1" /dev/null ws-serve --listen "127.0.0.1:$port"
+      ws=${BENCH_PIDS[-1]}
+      start_sim "$f1"
+      wait_port "$port" ws-serve "$ws"
+      measure "ws://127.0.0.1:$port/ws" ;;
     store-ws)
       f1=$(fifo) f2=$(fifo)
       spawn "$f1" "$f2" db-store -d "$db"
@@ -147,7 +161,7 @@ run_chain() {
       wait_port "$port" ws-serve "${BENCH_PIDS[-1]}"
       start_sim_publisher
       measure "ws://127.0.0.1:$port/ws" ;;
-    *) die "unknown chain '$1' (sim, mqtt-sub, ingest, store-ws, full)" ;;
+    *) die "unknown chain '$1' (sim, mqtt-sub, ingest, store, ws, store-ws, full)" ;;
   esac
   stop_all
 }
@@ -157,6 +171,8 @@ describe() {
     sim) echo "sensor-sim -> reader" ;;
     mqtt-sub) echo "sensor-sim -> mqtt-publish -> mosquitto -> mosquitto_sub" ;;
     ingest) echo "sensor-sim -> mqtt-publish -> mosquitto -> mqtt-ingest" ;;
+    store) echo "sensor-sim -> db-store -> reader" ;;
+    ws) echo "sensor-sim -> ws-serve -> WebSocket" ;;
     store-ws) echo "sensor-sim -> db-store -> ws-serve -> WebSocket" ;;
     full) echo "sensor-sim -> mqtt-publish -> mosquitto -> mqtt-ingest -> db-store -> ws-serve -> WebSocket" ;;
   esac
