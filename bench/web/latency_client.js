@@ -23,7 +23,7 @@ function arrived(text) {
   if (lat.length === n) {
     lat.sort((a, b) => a - b);
     const q = (p) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))].toFixed(1);
-    console.log(`median ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${lat[lat.length - 1].toFixed(1)} ms (${n} readings)`);
+    console.log(`median ${q(0.5)} ms, p99 ${q(0.99)} ms, min ${lat[0].toFixed(1)} ms, max ${lat[lat.length - 1].toFixed(1)} ms (${n} readings)`);
     process.exit(0);
   }
 }
