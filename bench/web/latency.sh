@@ -11,6 +11,7 @@
 #   store-ws  sensor-sim -> db-store -> ws-serve -> WebSocket client (no MQTT)
 #
 #   bench/web/latency.sh [READINGS [RUNS [CHAIN...]]]    (default 10000 readings, 1 run, every chain)
+# (mqtt-sub, ingest and full need mosquitto, mosquitto_sub and the MQTT tools in the build.)
 #
 # Every process runs on its own with its PID recorded (pipes are fifos), its stderr goes to a
 # log that is shown when something fails, and all of them are stopped (TERM, then KILL) when
