@@ -674,6 +674,13 @@ struct ServerImpl final : Server::Impl {
     srv.set_fail_handler([this](connection_hdl h) { on_close(h); });
     srv.set_message_handler([this](connection_hdl h, typename WsServer::message_ptr m) { on_message(h, std::move(m)); });
     srv.set_http_handler([this](connection_hdl h) { on_http(h); });
+    // Readings are small frames sent as they come: with Nagle's algorithm on, a frame
+    // waits for the client's (delayed) ACK of the previous one, which put 30-40 ms stalls
+    // into live latency. Batches are already coalesced by flush(), so nothing is lost.
+    srv.set_tcp_pre_init_handler([this](connection_hdl h) {
+      net::error_code nec;
+      srv.get_con_from_hdl(h)->get_raw_socket().set_option(net::ip::tcp::no_delay(true), nec);
+    });
     net::error_code aec;
     auto address = net::ip::make_address(opts.host, aec);
     if (aec) throw RuntimeError("cannot listen on " + opts.host + ": not an IP address");

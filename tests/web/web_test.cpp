@@ -1,7 +1,10 @@
 // Unit tests of lib/web's pure pieces: URL handling, static file confinement, client
-// message validation, the in-memory history and its buckets.
+// message validation, the in-memory history and its buckets, socket options of the server.
 #include <catch2/catch.hpp>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -174,4 +177,52 @@ TEST_CASE("bucket helpers") {
   CHECK(std::get<double>(*aggregate(store::Agg::Count, ptrs)) == 3.0);
   CHECK(std::get<std::string>(*aggregate(store::Agg::Last, {&vs[1]})) == "on");
   CHECK_FALSE(aggregate(store::Agg::Sum, {&vs[1]}));
+}
+
+// Live readings are small frames: with Nagle's algorithm a frame could wait for the
+// client's delayed ACK of the previous one (tens of ms). Every accepted socket must have
+// TCP_NODELAY. Looked up in-process: the server's end of our connection is one of our fds.
+TEST_CASE("the server's client sockets have TCP_NODELAY") {
+  Metrics metrics;
+  MemoryHistory recent;
+  ServerOptions opt;
+  opt.port = 0;
+  Server server(opt, metrics, recent, nullptr, [](const std::string&) { return true; }, [](const std::string&) {});
+  server.start();
+  int client = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(client >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(server.port());
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  // Half a request: the server holds the connection open, waiting for the rest.
+  const char partial[] = "GET /healthz HTTP/1.1\r\n";
+  REQUIRE(::write(client, partial, sizeof partial - 1) == static_cast<ssize_t>(sizeof partial - 1));
+  sockaddr_in mine{};
+  socklen_t len = sizeof mine;
+  REQUIRE(::getsockname(client, reinterpret_cast<sockaddr*>(&mine), &len) == 0);
+
+  int found = -1, nodelay = 0;
+  for (int attempt = 0; attempt < 200 && found < 0; ++attempt) {
+    for (const auto& entry : fs::directory_iterator("/proc/self/fd")) {
+      const int fd = std::atoi(entry.path().filename().c_str());
+      sockaddr_in local{}, peer{};
+      socklen_t l1 = sizeof local, l2 = sizeof peer;
+      if (fd == client || ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &l1) != 0 ||
+          ::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &l2) != 0 || local.sin_family != AF_INET)
+        continue;
+      if (local.sin_port == addr.sin_port && peer.sin_port == mine.sin_port) {
+        socklen_t ol = sizeof nodelay;
+        REQUIRE(::getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, &ol) == 0);
+        found = fd;
+        break;
+      }
+    }
+    if (found < 0) ::usleep(10'000);
+  }
+  ::close(client);
+  server.stop();
+  REQUIRE(found >= 0);
+  CHECK(nodelay != 0);
 }

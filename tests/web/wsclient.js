@@ -8,6 +8,8 @@
 //     --send JSON       send this text after connecting (repeatable, in order)
 //     --ready FILE      create FILE once every client is connected
 //     --no-read         never read from the socket (a client that does not keep up)
+//     --pause-until FILE  do not read from the socket until FILE exists, then read on
+//     --until TEXT      exit once any client got a message containing TEXT
 //     --header K:V      extra handshake header (repeatable); --origin O sets Origin
 //     --print           print every message received by client 0, one per line
 //     --wait-close      exit when the server closes the connection; print "close CODE REASON"
@@ -21,7 +23,7 @@ const WebSocket = require("ws");
 const args = process.argv.slice(2);
 const url = args.shift();
 const opt = { clients: 1, expect: null, timeout: 20, send: [], ready: null, noRead: false, headers: {}, print: false,
-              waitClose: false, origin: undefined, insecure: false };
+              waitClose: false, origin: undefined, insecure: false, pauseUntil: null, until: null };
 while (args.length) {
   const a = args.shift();
   if (a === "--clients") opt.clients = Number(args.shift());
@@ -30,6 +32,8 @@ while (args.length) {
   else if (a === "--send") opt.send.push(args.shift());
   else if (a === "--ready") opt.ready = args.shift();
   else if (a === "--no-read") opt.noRead = true;
+  else if (a === "--pause-until") opt.pauseUntil = args.shift();
+  else if (a === "--until") opt.until = args.shift();
   else if (a === "--header") { const h = args.shift(); const i = h.indexOf(":"); opt.headers[h.slice(0, i)] = h.slice(i + 1).trim(); }
   else if (a === "--origin") opt.origin = args.shift();
   else if (a === "--print") opt.print = true;
@@ -60,13 +64,24 @@ for (let i = 0; i < opt.clients; i++) {
                                rejectUnauthorized: !opt.insecure });
   const seen = [];
   ws.on("open", () => {
-    if (opt.noRead) ws._socket.pause();  // stop reading: the server's queue for us fills up
+    if (opt.noRead || opt.pauseUntil) ws._socket.pause();  // stop reading: the server's queue for us fills up
+    if (opt.pauseUntil) {
+      const poll = setInterval(() => {
+        if (!fs.existsSync(opt.pauseUntil)) return;
+        clearInterval(poll);
+        ws._socket.resume();
+      }, 50);
+    }
     for (const s of opt.send) ws.send(s);
     if (++open === opt.clients && opt.ready) fs.writeFileSync(opt.ready, "ready\n");
   });
   ws.on("message", (data) => {
     const text = data.toString();
     if (opt.print && i === 0) console.log(text);
+    if (opt.until !== null && text.includes(opt.until)) {
+      if (text.startsWith('{"sensor"')) counts[i]++;
+      return finish(0);
+    }
     if (!text.startsWith('{"sensor"')) return;
     if (i === 0) firsts.push(text);
     else if (firsts.length > counts[i] && firsts[counts[i]] !== text) orderOk[i] = false;
