@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end latency at 1,000 readings/s (10 sensors every 10 ms, sensor-sim live): median,
+# End-to-end latency at 1,000 readings/s (10 sensors every 10 ms, or SENSORS=1: one every
+# 1 ms; sensor-sim live): median,
 # p99 and max of (arrival at the last hop - the reading's ts), goal p99 under 5 ms for
 #   full      sensor-sim -> mqtt-publish -> mosquitto -> mqtt-ingest -> db-store -> ws-serve -> WebSocket client
 # and, to see where the time goes, the same readings through shorter chains:
@@ -25,6 +26,9 @@ shift $(($# < 2 ? $# : 2))
 chains=("$@")
 ((${#chains[@]})) || chains=(sim mqtt-sub ingest store ws store-ws full)
 skip=2000                                # warm-up readings (connections, SQLite's first commits)
+# SENSORS=10 (default): 10 sensors every 10 ms, i.e. bursts of 10 simultaneous readings;
+# SENSORS=1: one sensor every 1 ms, readings evenly spaced.
+SENSORS=${SENSORS:-10}
 deadline=$(((n + skip) / 1000 + 30))     # seconds the reader waits before giving up
 here="$BENCH_ROOT/bench/web"
 log="$BENCH_TMP/stderr.log"
@@ -91,7 +95,7 @@ start_broker() { # sets MPORT
 
 start_sim() { # OUT
   local sensors=() i
-  for i in $(seq 0 9); do sensors+=(--sensor "bench/s$i:gauge:10ms"); done
+  for ((i = 0; i < SENSORS; i++)); do sensors+=(--sensor "bench/s$i:gauge:${SENSORS}ms"); done
   # The run is bounded too, in case everything else fails to stop it.
   spawn /dev/null "$1" sensor-sim "${sensors[@]}" --duration "$((deadline + 10))s"
 }
