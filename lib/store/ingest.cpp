@@ -50,28 +50,37 @@ void Ingest::settle() {
       throw;
     }
     std::string held = std::move(in_flight_->held);
+    const bool committed = !in_flight_->batch.empty();
     in_flight_.reset();
-    totals_.stored.add(st.first);
-    totals_.commit_seconds += st.second;
-    ++totals_.commits;
+    if (committed) {
+      totals_.stored.add(st.first);
+      totals_.commit_seconds += st.second;
+      ++totals_.commits;
+    }
     if (out_ && !held.empty()) out_->buffer() += held;
   }
   if (out_) out_->flush();
 }
 
-void Ingest::start_commit() {
+void Ingest::start_commit(bool maintain) {
   settle();
-  if (batch_.empty()) return;
+  if (batch_.empty() && !maintain) return;
   in_flight_.emplace();
   in_flight_->batch.swap(batch_);
   in_flight_->held.swap(held_);
-  batch_.reserve(std::min<std::size_t>(opt_.batch_rows, 1 << 20));
+  if (!in_flight_->batch.empty()) batch_.reserve(std::min<std::size_t>(opt_.batch_rows, 1 << 20));
   StoreWriter* w = &writer_;
   const std::vector<Reading>* b = &in_flight_->batch;
-  in_flight_->done = std::async(std::launch::async, [w, b] {
-    const auto start = Clock::now();
-    auto stats = w->write(*b);
-    return std::make_pair(stats, std::chrono::duration<double>(Clock::now() - start).count());
+  const TimeMs now = now_ms();
+  in_flight_->done = std::async(std::launch::async, [w, b, maintain, now] {
+    std::pair<WriteStats, double> result{};
+    if (!b->empty()) {
+      const auto start = Clock::now();
+      result.first = w->write(*b);
+      result.second = std::chrono::duration<double>(Clock::now() - start).count();
+    }
+    if (maintain) w->maintain(now);
+    return result;
   });
 }
 
@@ -87,18 +96,23 @@ bool Ingest::run(int fd, const std::string& name) {
   for (;;) {
     const auto now = Clock::now();
     if (in_flight_done()) settle();
-    // Due batches wait for the worker instead of blocking the reader: under bulk input
+    // Due work waits for the worker instead of blocking the reader: under bulk input
     // commits then run back to back and grow, which is what the B-tree writes best.
-    if (!batch_.empty() && now >= deadline && !in_flight_) start_commit();
-    if (now >= next_maintain) {
-      settle();  // one user of the connection at a time
-      writer_.maintain(now_ms());
-      next_maintain = Clock::now() + maintain_every;
-      if (opt_.progress) opt_.progress(totals_);
+    const bool maintain_due = now >= next_maintain;
+    if (!in_flight_ && (maintain_due || (!batch_.empty() && now >= deadline))) {
+      start_commit(maintain_due);
+      if (maintain_due) {
+        next_maintain = now + maintain_every;
+        if (opt_.progress) opt_.progress(totals_);
+      }
     }
-    int timeout = ms_until(next_maintain);
-    if (!batch_.empty()) timeout = std::min(timeout, ms_until(deadline));
-    if (in_flight_) timeout = std::min(timeout, 5);  // pass its held lines on soon after it is done
+    // While the worker is busy, due work waits for it: look again every 5 ms (and pass
+    // its held lines on soon after it is done) rather than spin on a timeout of 0.
+    int timeout = 5;
+    if (!in_flight_) {
+      timeout = ms_until(next_maintain);
+      if (!batch_.empty()) timeout = std::min(timeout, ms_until(deadline));
+    }
     if (batch_.empty() && !in_flight_ && out_ && !out_->buffer().empty()) out_->flush();  // idle: nothing lingers
     const auto status = reader.next(timeout);
     const std::uint64_t n = reader.line_number();

@@ -4,8 +4,9 @@
 // pending one, whichever comes first; the interval fires even when input is idle
 // (the reader waits with a timeout). A commit runs on a worker thread while the next
 // batch is parsed (at most one in flight, so commits stay in order); parsing and
-// SQLite's B-tree work then use both cores. Retention runs between commits in bounded
-// steps. A stop request (SIGINT/SIGTERM) or EOF commits everything. Bad lines go to
+// SQLite's B-tree work then use both cores. Maintenance (retention in bounded steps,
+// trimming the follow log) runs on the worker too, after a commit: the reading thread
+// never waits on SQLite, so passed-through lines are not held up by the database. A stop request (SIGINT/SIGTERM) or EOF commits everything. Bad lines go to
 // Diagnostics ("line N: reason") and never stop the loop (except under --strict, where
 // Diagnostics throws after the pending batches were committed). Called from one thread.
 #pragma once
@@ -60,8 +61,10 @@ class Ingest {
   const IngestTotals& totals() const { return totals_; }
 
  private:
-  void start_commit();  // hands the open batch to the worker (after the previous one is done)
-  void settle();        // waits for the commit in flight; passes on its held lines
+  // Hands the open batch (and, when `maintain`, a maintenance step after it) to the
+  // worker, after the previous job is done.
+  void start_commit(bool maintain = false);
+  void settle();  // waits for the job in flight; passes on its held lines
   bool in_flight_done() const;
 
   StoreWriter& writer_;
@@ -72,7 +75,7 @@ class Ingest {
   std::vector<Reading> batch_;  // the open batch
   std::string held_;            // --pass-after-commit: lines of the open batch
   struct InFlight {
-    std::vector<Reading> batch;
+    std::vector<Reading> batch;  // empty for a maintenance-only job
     std::string held;
     std::future<std::pair<WriteStats, double>> done;
   };
