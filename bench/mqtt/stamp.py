@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Latency helpers for bench/mqtt/mqtt.sh.
+"""Timing helpers for bench/mqtt/mqtt.sh.
   stamp.py gen N RATE   -> N lines at RATE/s, each carrying its send time in ns ("t0")
   stamp.py lat          <- lines containing "t0":NS; prints median/p99/max latency in ms
+  stamp.py rate N       <- lines; prints the seconds from the first to the N-th line
+                           (the rate measure of perf-baselines.md: start-up and exit not counted)
 """
 import re, sys, time
 
@@ -18,6 +20,15 @@ if sys.argv[1] == "gen":
             time.sleep(d if d > 0.002 else 0)
         out.write('{"sensor":"lat/x","seq":%d,"value":%d,"t0":%d}\n' % (i, i, time.time_ns()))
         out.flush()
+elif sys.argv[1] == "rate":
+    n, count, first = int(sys.argv[2]), 0, 0.0
+    for line in sys.stdin.buffer:
+        count += 1
+        if count == 1:
+            first = time.monotonic()
+        if count == n:
+            print("%.6f" % (time.monotonic() - first))
+            break
 else:
     pat = re.compile(rb'"t0":(\d+)')
     lat = []
