@@ -93,9 +93,9 @@ for ((r = 0; r < RUNS; r++)); do
   mosquitto_sub -p "$port" -t 'drain/#' -q 1 -c -i bench-sub -W 1 >/dev/null 2>&1 || true
   timeout 1 "$REF" sub "tcp://127.0.0.1:$port" 'drain/#' 1 1 bench-ref >/dev/null 2>&1 || true
   mqtt-publish -b "$URL" --qos 1 --topic drain/x <"$BENCH_TMP/data.jsonl" 2>/dev/null
-  start=$(now); timed d "mqtt-ingest -b $URL -t 'drain/#' -q 1 --persistent -i bench-ingest -C $N"; ot+=" $(rate_of d)/$(echo "$(wait_end d) - $start" | bc -l)"
-  start=$(now); timed d "mosquitto_sub -p $port -t 'drain/#' -q 1 -c -i bench-sub -C $N"; pt+=" $(rate_of d)/$(echo "$(wait_end d) - $start" | bc -l)"
-  start=$(now); timed d "$REF sub tcp://127.0.0.1:$port 'drain/#' 1 $N bench-ref"; rt+=" $(rate_of d)/$(echo "$(wait_end d) - $start" | bc -l)"
+  start=$(now); timed d "mqtt-ingest -b $URL -t 'drain/#' -q 1 --persistent -i bench-ingest -C $N"; end=$(wait_end d); ot+=" $(rate_of d)/$(echo "$end - $start" | bc -l)"
+  start=$(now); timed d "mosquitto_sub -p $port -t 'drain/#' -q 1 -c -i bench-sub -C $N"; end=$(wait_end d); pt+=" $(rate_of d)/$(echo "$end - $start" | bc -l)"
+  start=$(now); timed d "$REF sub tcp://127.0.0.1:$port 'drain/#' 1 $N bench-ref"; end=$(wait_end d); rt+=" $(rate_of d)/$(echo "$end - $start" | bc -l)"
 done
 report "drain $N queued (persistent session, QoS 1): mqtt-ingest vs mosquitto_sub" "$ot" "$pt" "$rt"
 
