@@ -329,7 +329,8 @@ void Client::manage() {
       // Subscribed before announcing the connection, so that nothing (a user reading the
       // log, wait_connected()) takes a half-set-up client for a ready one.
       subscribe_all();
-      log(fmt::format("connected to {} as {} ({})", options_.conn.broker, client_id_, session));
+      if (fatal_error().empty())
+        log(fmt::format("connected to {} as {} ({})", options_.conn.broker, client_id_, session));
     }
     lock.lock();
     if (ok) {

@@ -6,7 +6,8 @@
 // batch is parsed (at most one in flight, so commits stay in order); parsing and
 // SQLite's B-tree work then use both cores. Maintenance (retention in bounded steps,
 // trimming the follow log) runs on the worker too, after a commit: the reading thread
-// never waits on SQLite, so passed-through lines are not held up by the database. A stop request (SIGINT/SIGTERM) or EOF commits everything. Bad lines go to
+// never waits on SQLite, so passed-through lines are not held up by the database.
+// A stop request (SIGINT/SIGTERM) or EOF commits everything. Bad lines go to
 // Diagnostics ("line N: reason") and never stop the loop (except under --strict, where
 // Diagnostics throws after the pending batches were committed). Called from one thread.
 #pragma once
