@@ -18,13 +18,8 @@ for _ in $(seq 100); do [[ -f $T/ready ]] && break; sleep 0.1; done
 for _ in $(seq 50); do (($(metric 'sensorpipe_ws_serve_clients{kind="websocket"}') == 11)) && break; sleep 0.1; done
 assert_eq 11 "$(metric 'sensorpipe_ws_serve_clients{kind="websocket"}')" "clients before"
 # ~950-byte readings: 40,000 of them (38 MB) are far more than the stuck client's socket
-# buffers and queue hold. Fed in slices, so the reading clients (all in one node process)
-# never lag by a whole queue.
-pad=$(printf '%0900d' 0)
-for i in $(seq $n); do
-  printf '{"sensor":"load/s%d","value":%d,"pad":"%s"}\n' $((i % 10)) "$i" "$pad"
-  ((i % 1000)) || sleep 0.15
-done >&3
+# buffers and queue hold.
+feed_load $n 900
 wait "$clients" || fail "the 10 reading clients did not get all $n readings: $(cat "$T/clients.out")"
 assert_contains "$(cat "$T/clients.out")" "client 9: $n readings" "tenth client"
 assert_contains "$(cat "$T/clients.out")" "order ok" "order"

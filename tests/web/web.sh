@@ -35,6 +35,18 @@ start_ws_serve() {
 
 feed() { printf '%s\n' "$@" >&3; }
 
+# feed_load N PAD: N readings of sensors load/s0..9 with values 1..N, each padded by a
+# PAD-character field, fed to ws-serve in slices of 1,000 (so that reading clients, all in
+# one node process, never lag by a whole queue).
+feed_load() {
+  local n=$1 pad i
+  pad=$(printf "%0${2}d" 0)
+  for i in $(seq "$n"); do
+    printf '{"sensor":"load/s%d","value":%d,"pad":"%s"}\n' $((i % 10)) "$i" "$pad"
+    ((i % 1000)) || sleep 0.15
+  done >&3
+}
+
 # Stops ws-serve with SIGTERM and waits; sets WS_STATUS.
 stop_ws_serve() {
   exec 3>&-
