@@ -47,6 +47,16 @@ stop_run() { # DIR
   done
   return 0
 }
+# Waits up to 30 s until the database $db has at least two live readings of SENSOR.
+wait_live_readings() { # SENSOR
+  local n=0
+  for _ in $(seq 300); do
+    n=$(history-query -d "$db" --sensor "$1" --since 30s -f jsonl 2>/dev/null | wc -l)
+    ((n >= 2)) && return 0
+    sleep 0.1
+  done
+  fail "no live readings of $1 in 30 s"
+}
 
 # With only sensor-sim and db-store (programs still landing): it says so and runs them.
 mkdir -p "$T/partial-bin" "$T/partial"
@@ -85,22 +95,12 @@ if built mqtt-ingest && built mqtt-publish && built db-store && built history-qu
   broker=$(sed -n 's/^ *broker *\(mqtt:[^ ]*\).*/\1/p' "$T/data.out")
   [[ -n $broker ]] || fail "no broker URL printed"
   # Live readings flow through the broker into the database.
-  for _ in $(seq 300); do
-    n=$(history-query -d "$db" --sensor home/kitchen/temperature --since 30s -f jsonl 2>/dev/null | wc -l)
-    ((n >= 2)) && break
-    sleep 0.1
-  done
-  ((n >= 2)) || fail "no live readings of home/kitchen/temperature in 30 s"
+  wait_live_readings home/kitchen/temperature
   pass "live readings arrive through the broker"
   # The live house continues the back-fill's counters (one --state file): the energy
   # total neither falls nor jumps where the history hands over to live readings (a
   # minute of the whole house at full load is well under 1 kWh).
-  for _ in $(seq 300); do
-    n=$(history-query -d "$db" --sensor home/mains/energy --since 30s -f jsonl 2>/dev/null | wc -l)
-    ((n >= 2)) && break
-    sleep 0.1
-  done
-  ((n >= 2)) || fail "no live readings of home/mains/energy in 30 s"
+  wait_live_readings home/mains/energy
   [[ -s $T/data/sim.state ]] || fail "run.sh left no sim.state in the data directory"
   history-query -d "$db" --sensor home/mains/energy --from -8d -f jsonl >"$T/energy.jsonl"
   drops=$(jq -rs '[.[].value] as $v | [range(1; $v | length) | select($v[.] < $v[. - 1] or $v[.] - $v[. - 1] > 5) | "\($v[. - 1]) -> \($v[.])"] | join(", ")' "$T/energy.jsonl")
