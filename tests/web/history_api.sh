@@ -15,7 +15,6 @@ for i in 0 1 2 3 4; do
 done >&3
 printf '{"sensor":"lab/door","ts":%d,"value":"open"}\n' $((now - 5)) >&3
 for _ in $(seq 50); do [[ $(metric sensorpipe_ws_serve_messages_in_total) == 3006 ]] && break; sleep 0.1; done
-j() { node -e "const b=JSON.parse(require('fs').readFileSync(0,'utf8'));console.log(JSON.stringify(eval(process.argv[1])))" "$1"; }
 
 body=$(curl -s "$HTTP_URL/api/sensors")
 assert_eq '["lab/door","lab/t1","lab/t2"]' "$(j 'b.sensors.map(s=>s.sensor)' <<<"$body")" "sensor list"

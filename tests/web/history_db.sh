@@ -10,7 +10,6 @@ done | db-store -d "$T/lab.db" --quiet
 printf '{"sensor":"lab/door","ts":%d,"value":"open"}\n' $((now - 10)) | db-store -d "$T/lab.db" --quiet
 sum_before=$(md5sum <"$T/lab.db")
 start_ws_serve -d "$T/lab.db" --max-points 500
-j() { node -e "const b=JSON.parse(require('fs').readFileSync(0,'utf8'));console.log(JSON.stringify(eval(process.argv[1])))" "$1"; }
 body=$(curl -s "$HTTP_URL/api/sensors")
 assert_eq '[["lab/door","open"],["lab/t",99]]' "$(j 'b.sensors.map(s=>[s.sensor,s.value])' <<<"$body")" "sensors from the database"
 assert_eq '7200' "$(j 'b.sensors[1].count' <<<"$body")" "count from the database"

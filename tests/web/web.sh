@@ -64,6 +64,9 @@ WSC="$SP_SRC/tests/web/wsclient.js"
 # A reading line: reading SENSOR VALUE [extra json members]
 reading() { printf '{"sensor":"%s","value":%s%s}\n' "$1" "$2" "${3:+,$3}"; }
 
+# j EXPR: evaluates a JavaScript expression over the JSON document on stdin (as `b`)
+# and prints the result as JSON, e.g. j 'b.series[0].unit' <<<"$body".
+j() { node -e "const b=JSON.parse(require('fs').readFileSync(0,'utf8'));console.log(JSON.stringify(eval(process.argv[1])))" "$1"; }
 metric() { # metric NAME[{labels}] -> value
   curl -s "${METRICS_AUTH[@]}" "$HTTP_URL/metrics" | awk -v m="$1" '$1 == m { print $2 }'
 }
