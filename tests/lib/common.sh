@@ -77,6 +77,16 @@ wait_lines() {
   fail "$file has $(wc -l <"$file" 2>/dev/null || echo 0) lines, expected at least $n"
 }
 
+# Waits until FILE contains TEXT (up to $3 seconds, default 10).
+wait_text() {
+  local file=$1 text=$2 limit=${3:-10} i
+  for i in $(seq $((limit * 10))); do
+    grep -qF -- "$text" "$file" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  fail "$file never contained [$text]; it has: $(tail -5 "$file" 2>/dev/null)"
+}
+
 # Starts a private mosquitto on a free loopback port with the settings we ship
 # (share/sensorpipe/examples/mosquitto.conf: neither drop nor throttle), its own port,
 # data directory and log file; sets MQTT_PORT, MQTT_URL, MQTT_PID, MQTT_CONF.

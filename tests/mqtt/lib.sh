@@ -11,16 +11,6 @@ publish() {
   mqtt-publish -b "$MQTT_URL" "${PROTO[@]}" "$@"
 }
 
-# Waits until FILE contains TEXT (up to $3 seconds, default 10).
-wait_text() {
-  local file=$1 text=$2 limit=${3:-10} i
-  for i in $(seq $((limit * 10))); do
-    grep -qF -- "$text" "$file" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  fail "$file never contained [$text]; it has: $(tail -5 "$file" 2>/dev/null)"
-}
-
 # Starts mqtt-ingest in the background with output in $1.out / $1.err; waits until it is
 # subscribed. Sets INGEST_PID.
 start_ingest() {

@@ -70,6 +70,8 @@ for ex in "${examples[@]}"; do
       PGROUPS+=("$group")
       wait_port "$p"
       assert_eq ok "$(curl -s "http://127.0.0.1:$p/healthz")" "$ex"
+      # A QoS 0 message published before mqtt-ingest has subscribed is gone: wait for it.
+      wait_text err.txt "mqtt-ingest: connected to"
       mosquitto_pub -p "$MQTT_PORT" -t home/kitchen/temperature -m 21.5
       for _ in $(seq 50); do curl -s "http://127.0.0.1:$p/api/sensors" | grep -q 21.5 && break; sleep 0.1; done
       assert_contains "$(curl -s "http://127.0.0.1:$p/api/sensors")" '"value":21.5' "$ex: broker reading reaches the API"
