@@ -14,10 +14,7 @@ wait "$MQTT_PID" 2>/dev/null || true
 sleep 2
 restart_mosquitto
 wait "$pub" || fail "mqtt-publish failed: $(cat "$T/pub.err")"
-for _ in $(seq 300); do
-  [[ $(grep -o '"seq":[0-9]*' "$T/in.out" | sort -u | wc -l) -ge $N ]] && break
-  sleep 0.1
-done
+wait_seqs $N '"seq":' "$T/in.out"
 dups=$(check_seqs "$T/in.out" $N "after the broker restart")
 kill -TERM "$INGEST_PID"
 wait "$INGEST_PID" || fail "mqtt-ingest exit status after SIGTERM"
@@ -37,7 +34,8 @@ restart_mosquitto
 start_ingest re -t 're/#' -q 1
 kill -TERM "$MQTT_PID"; wait "$MQTT_PID" 2>/dev/null || true
 restart_mosquitto
-for _ in $(seq 100); do [[ $(grep -c 'connected to' "$T/re.err") -ge 2 ]] && break; sleep 0.1; done
+# QoS 0 below: published before the resubscription, it would be gone. (Back-off: 1 s, 2 s, ...)
+wait_count "$T/re.err" "connected to" 2 60
 echo '{"sensor":"re/x","value":1}' | publish --topic '{sensor}'
 wait_lines "$T/re.out" 1 10
 pass "mqtt-ingest resubscribed after a restart that lost the session"

@@ -16,33 +16,36 @@ wait_text "$T/pub1.err" "connected to"
 kill -TERM "$MQTT_PID"; wait "$MQTT_PID" 2>/dev/null || true
 seq_lines oq/a 500 >&3 &
 feeder=$!
-wait_text "$T/pub1.err" "queue full (100 messages) while $MQTT_URL is unreachable" 20
+wait_text "$T/pub1.err" "queue full (100 messages) while $MQTT_URL is unreachable"
 restart_mosquitto
 wait "$feeder"
 exec 3>&-
 wait "$pub1" || fail "mqtt-publish exit status after the outage: $(cat "$T/pub1.err")"
-for _ in $(seq 100); do [[ $(wc -l <"$T/sub.out") -ge 500 ]] && break; sleep 0.1; done
+wait_seqs 500 '"sensor":"oq/a"' "$T/sub.out"
 dups=$(check_seqs "$T/sub.out" 500 "queued while the broker was down")
 assert_eq "" "$(grep -o '"seq":[0-9]*' "$T/sub.out" | cut -d: -f2 | awk 'NR > 1 && $1 < prev { print "out of order at " $1 } { prev = $1 }' | head -1)" "order"
 pass "500 lines through a 100-message queue across a broker outage ($dups duplicates)"
 
-# 2. --persist: the publisher is killed while the broker is down; the next run delivers.
+# 2. --persist: the publisher is killed while the broker is down; the next run delivers
+# every line it had accepted.
 mkfifo "$T/in2"
 exec 4<>"$T/in2"  # open the writing end first, or opening the fifo for reading blocks
-mqtt-publish -b "$MQTT_URL" --qos 1 --persist "$T/spool" --topic '{sensor}' <"$T/in2" 2>"$T/pub2.err" 4>&- &
+mqtt-publish -b "$MQTT_URL" --qos 1 --queue 300 --persist "$T/spool" --topic '{sensor}' <"$T/in2" 2>"$T/pub2.err" 4>&- &
 pub2=$!
 SP_PIDS+=("$pub2")  # not sp_spawn: its inner "&" would read /dev/null, not the fifo
 wait_text "$T/pub2.err" "connected to"
 kill -TERM "$MQTT_PID"; wait "$MQTT_PID" 2>/dev/null || true
-seq_lines oq/b 300 >&4
-sleep 1  # let it read and queue them
+wait_text "$T/pub2.err" "lost; reconnecting"
+seq_lines oq/b 301 >&4
+# The 301st line finds the queue full: the 300 before it were accepted, and so persisted.
+wait_text "$T/pub2.err" "queue full (300 messages)"
 kill -KILL "$pub2"
 wait "$pub2" 2>/dev/null || true
 exec 4>&-
 restart_mosquitto
 run mqtt-publish -b "$MQTT_URL" --qos 1 --persist "$T/spool" --topic '{sensor}' </dev/null
 assert_eq 0 "$status" "second run with the same --persist ($err)"
-for _ in $(seq 100); do [[ $(grep -c 'oq/b' "$T/sub.out") -ge 300 ]] && break; sleep 0.1; done
+wait_seqs 300 '"sensor":"oq/b"' "$T/sub.out"
 grep 'oq/b' "$T/sub.out" >"$T/b.out" || true
 dups=$(check_seqs "$T/b.out" 300 "--persist after kill -9")
 pass "--persist: 300 lines accepted before a kill -9 were delivered by the next run ($dups duplicates)"
@@ -55,11 +58,11 @@ pub3=$!
 SP_PIDS+=("$pub3")  # not sp_spawn: its inner "&" would read /dev/null, not the fifo
 wait_text "$T/pub3.err" "connected to"
 seq_lines oq/c 1000 >&5
-sleep 0.5
+wait_fifo_read 5  # the promise covers what was read: a line still in the fifo is not read
 kill -TERM "$pub3"
 wait "$pub3" || fail "mqtt-publish exit status after SIGTERM: $(cat "$T/pub3.err")"
 exec 5>&-
-for _ in $(seq 100); do [[ $(grep -c 'oq/c' "$T/sub.out") -ge 1000 ]] && break; sleep 0.1; done
+wait_seqs 1000 '"sensor":"oq/c"' "$T/sub.out"
 grep 'oq/c' "$T/sub.out" >"$T/c.out" || true
 check_seqs "$T/c.out" 1000 "after SIGTERM" >/dev/null
 pass "SIGTERM: mqtt-publish delivered what it had read and exited 0"

@@ -23,7 +23,7 @@ visit away1 --persistent -i ps-keep
 seq_lines ps/a $N | publish --qos 1 --topic '{sensor}'
 start_ingest back1 -t 'ps/#' -q 1 --persistent -i ps-keep
 assert_contains "$(cat "$T/back1.err")" "session resumed" "the broker kept the session"
-wait_lines "$T/back1.out" $N 20
+wait_lines "$T/back1.out" $N
 assert_eq 0 "$(check_seqs "$T/back1.out" $N "queued while away")" "duplicates after a clean stop"
 kill -TERM "$INGEST_PID"
 wait "$INGEST_PID" || fail "mqtt-ingest back1: exit status after SIGTERM"
@@ -36,7 +36,7 @@ wait "$MQTT_PID" 2>/dev/null || true
 restart_mosquitto
 start_ingest back2 -t 'ps/#' -q 1 --persistent -i ps-keep
 assert_contains "$(cat "$T/back2.err")" "session resumed" "the session survived the broker restart"
-wait_lines "$T/back2.out" $N 20
+wait_lines "$T/back2.out" $N
 check_seqs "$T/back2.out" $N "queued across a broker restart" >/dev/null
 assert_not_contains "$(cat "$T/back2.out")" '"sensor":"ps/a"' "messages emitted before came again"
 kill -TERM "$INGEST_PID"

@@ -9,10 +9,7 @@ pid1=$INGEST_PID
 start_ingest g2 -t 'sh/#' -q 1 --group g
 pid2=$INGEST_PID
 seq_lines sh/a $N | publish --qos 1 --topic '{sensor}'
-for _ in $(seq 100); do
-  (($(cat "$T/g1.out" "$T/g2.out" | wc -l) >= N)) && break
-  sleep 0.1
-done
+wait_seqs $N '"seq":' "$T/g1.out" "$T/g2.out"
 kill -TERM "$pid1" "$pid2"
 wait "$pid1" && wait "$pid2" || fail "exit status after SIGTERM"
 n1=$(wc -l <"$T/g1.out")
