@@ -3,7 +3,9 @@
 source "$SP_SRC/tests/lib/common.sh"
 source "$SP_SRC/tests/web/web.sh"
 start_ws_serve --allow-target 'home/+/set' --allow-target 'lab/#'
-"$WSC" "$WS_URL" --print --timeout 3 \
+# The last message is a subscription: messages are answered in order, so its answer ends
+# the client (--until) once every message before it has been answered.
+"$WSC" "$WS_URL" --print --until '"subscribed":["end/of/test"]' --timeout 60 \
   --send '{"target":"home/led/set","value":0.9}' \
   --send '{"target":"lab/relay","value":true,"note":"from a test","ts":"1999-01-01T00:00:00Z","client":"forged"}' \
   --send 'not json' \
@@ -13,7 +15,8 @@ start_ws_serve --allow-target 'home/+/set' --allow-target 'lab/#'
   --send '{"target":"home/led/set","value":[1,2]}' \
   --send '{"target":"garage/door/set","value":"open"}' \
   --send '[1,2,3]' \
-  --send '{"target":"home/led/set","value":0.25}' >"$T/client.out" || true
+  --send '{"target":"home/led/set","value":0.25}' \
+  --send '{"subscribe":"end/of/test"}' >"$T/client.out" || fail "not every message was answered: $(cat "$T/client.out")"
 wait_lines "$WS_OUT" 3
 out=$(cat "$WS_OUT")
 assert_eq 3 "$(wc -l <"$WS_OUT")" "command lines on stdout (and nothing else)"

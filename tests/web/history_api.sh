@@ -14,7 +14,7 @@ for i in 0 1 2 3 4; do
   printf '{"sensor":"lab/t2","ts":%d,"value":%d.5,"unit":"°C","kind":"temperature","room":"lab"}\n' $((start + i * 600)) "$i"
 done >&3
 printf '{"sensor":"lab/door","ts":%d,"value":"open"}\n' $((now - 5)) >&3
-for _ in $(seq 50); do [[ $(metric sensorpipe_ws_serve_messages_in_total) == 3006 ]] && break; sleep 0.1; done
+wait_metric sensorpipe_ws_serve_messages_in_total 3006
 
 body=$(curl -s "$HTTP_URL/api/sensors")
 assert_eq '["lab/door","lab/t1","lab/t2"]' "$(j 'b.sensors.map(s=>s.sensor)' <<<"$body")" "sensor list"

@@ -23,7 +23,7 @@ body=$(curl -s "$HTTP_URL/api/history?sensor=lab/t&from=-3h&every=1h&agg=count")
 assert_eq 7200 "$(j 'b.series[0].points.reduce((a,p)=>a+p[1],0)' <<<"$body")" "hourly counts add up"
 # Live readings still broadcast, and a newer one shows in /api/sensors before it is stored.
 reading lab/t 1234 >&3
-for _ in $(seq 50); do curl -s "$HTTP_URL/api/sensors" | grep -q 1234 && break; sleep 0.1; done
+poll_until 30 api_has "$HTTP_URL" 1234 || true  # asserted below
 assert_contains "$(curl -s "$HTTP_URL/api/sensors")" '"value":1234' "live value overrides the stored one"
 assert_eq "$sum_before" "$(md5sum <"$T/lab.db")" "the database is not written"
 pass "history API from the -d database"

@@ -3,9 +3,10 @@
 source "$SP_SRC/tests/lib/common.sh"
 source "$SP_SRC/tests/web/web.sh"
 start_ws_serve
-"$WSC" "$WS_URL" --wait-close --timeout 20 >"$T/close.out" &
+"$WSC" "$WS_URL" --wait-close --timeout 60 >"$T/close.out" &
 client=$!
-for _ in $(seq 50); do (($(metric 'sensorpipe_ws_serve_clients{kind="websocket"}') == 1)) && break; sleep 0.1; done
+SP_PIDS+=("$client")
+wait_metric 'sensorpipe_ws_serve_clients{kind="websocket"}' 1
 reading a/b 1 >&3
 exec 3>&-  # EOF on stdin
 sleep 0.3

@@ -18,7 +18,7 @@ mapfile -t examples < <(man_examples "$SP_SRC/man/ws-serve.1")
 # The curl examples talk to 127.0.0.1:8080: a ws-serve with the recorded readings stands in.
 start_ws_serve
 cat readings.jsonl >&3
-for _ in $(seq 50); do [[ $(metric sensorpipe_ws_serve_messages_in_total) == 60 ]] && break; sleep 0.1; done
+wait_metric sensorpipe_ws_serve_messages_in_total 60
 
 ran=0
 not_run=()
@@ -30,14 +30,17 @@ for ex in "${examples[@]}"; do
   cmd=${cmd//0.0.0.0/127.0.0.1}  # tests bind loopback only
   case $ex in
     curl*events*)
-      set +e
-      timeout 2 bash -c "$cmd" >out.txt &
+      timeout 60 bash -c "$cmd" >out.txt &
       pid=$!
-      sleep 0.5
+      SP_PIDS+=("$pid")
+      # ws-serve registers an SSE client before it writes the stream's first bytes.
+      poll_until 30 test -s out.txt || fail "$ex: the stream did not start"
       reading home/kitchen/temperature 22.5 >&3
       reading home/hall/temperature 19 >&3
-      wait "$pid"
-      set -e
+      reading home/kitchen/temperature 22.75 >&3  # once this is here, the hall reading would be too
+      wait_text out.txt '"value":22.75'
+      kill "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
       assert_contains "$(cat out.txt)" 'data: {"sensor":"home/kitchen/temperature"' "$ex"
       assert_not_contains "$(cat out.txt)" "home/hall" "$ex"
       ;;
@@ -52,7 +55,7 @@ for ex in "${examples[@]}"; do
       assert_contains "$out" "sensorpipe_ws_serve_messages_in_total" "$ex"
       ;;
     *--exit-on-eof*)
-      run timeout 10 bash -c "$cmd"
+      run timeout 60 bash -c "$cmd"
       assert_eq 0 "$status" "$ex"
       ;;
     *mqtt-ingest*)
@@ -68,12 +71,13 @@ for ex in "${examples[@]}"; do
       setsid bash -c "$cmd" 2>err.txt &
       group=$!
       PGROUPS+=("$group")
-      wait_port "$p"
+      # Its own start-up line, not just an open port (which could be another test's server).
+      wait_text err.txt "serving http://127.0.0.1:$p/"
       assert_eq ok "$(curl -s "http://127.0.0.1:$p/healthz")" "$ex"
       # A QoS 0 message published before mqtt-ingest has subscribed is gone: wait for it.
       wait_text err.txt "mqtt-ingest: connected to"
       mosquitto_pub -p "$MQTT_PORT" -t home/kitchen/temperature -m 21.5
-      for _ in $(seq 50); do curl -s "http://127.0.0.1:$p/api/sensors" | grep -q 21.5 && break; sleep 0.1; done
+      poll_until 30 api_has "http://127.0.0.1:$p" 21.5 || true  # asserted below
       assert_contains "$(curl -s "http://127.0.0.1:$p/api/sensors")" '"value":21.5' "$ex: broker reading reaches the API"
       kill -TERM -- "-$group" 2>/dev/null || true
       ;;
@@ -84,14 +88,14 @@ for ex in "${examples[@]}"; do
       setsid bash -c "$cmd" 2>err.txt &
       group=$!
       PGROUPS+=("$group")
-      wait_port "$p"
+      wait_text err.txt "serving http://127.0.0.1:$p/"
       if [[ $ex == *token* ]]; then
         assert_eq 401 "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p/api/sensors")" "$ex: token required"
         auth=(-H 'Authorization: Bearer example-token')
       else
         auth=()
       fi
-      for _ in $(seq 50); do curl -s "${auth[@]}" "http://127.0.0.1:$p/api/sensors" | grep -q '"sensor"' && break; sleep 0.1; done
+      poll_until 30 api_has "http://127.0.0.1:$p" '"sensor"' "${auth[@]}" || true  # asserted below
       assert_contains "$(curl -s "${auth[@]}" "http://127.0.0.1:$p/api/sensors")" '"sensor"' "$ex: serves readings"
       assert_contains "$(curl -s "http://127.0.0.1:$p/")" "<title>sensorpipe</title>" "$ex: serves the dashboard"
       kill -TERM -- "-$group" 2>/dev/null || true

@@ -29,15 +29,15 @@ assert_eq 200 "$(code "$HTTP_URL/api/sensors?token=s3cret-token")" "token parame
 assert_contains "$(cat "$WS_ERR")" "refused /api/sensors from 127.0.0.1" "refusal logged on stderr"
 assert_contains "$(cat "$WS_ERR")" "missing or wrong token (401)" "refusal reason logged"
 
-run "$WSC" "$WS_URL" --timeout 3
+run "$WSC" "$WS_URL" --timeout 30
 assert_eq "refused 401" "$out" "WebSocket without a token"
-run "$WSC" "$WS_URL?token=s3cret-token" --origin https://evil.example --timeout 3
+run "$WSC" "$WS_URL?token=s3cret-token" --origin https://evil.example --timeout 30
 assert_eq "refused 403" "$out" "WebSocket from a foreign origin"
 assert_contains "$(cat "$WS_ERR")" "origin https://evil.example is not allowed (403)" "origin refusal logged"
-assert_eq 403 "$(code --max-time 2 -H 'Origin: https://evil.example' "$HTTP_URL/events?token=s3cret-token")" "SSE from a foreign origin"
-run "$WSC" "$WS_URL?token=s3cret-token" --origin https://dash.example --print --timeout 1
+assert_eq 403 "$(code --max-time 30 -H 'Origin: https://evil.example' "$HTTP_URL/events?token=s3cret-token")" "SSE from a foreign origin"
+run "$WSC" "$WS_URL?token=s3cret-token" --origin https://dash.example --print --until '"hello"' --timeout 30
 assert_contains "$out" '"hello"' "WebSocket from an allowed origin"
-run "$WSC" "$WS_URL" --header "Authorization: Bearer s3cret-token" --origin "http://127.0.0.1:$WS_PORT" --print --timeout 1
+run "$WSC" "$WS_URL" --header "Authorization: Bearer s3cret-token" --origin "http://127.0.0.1:$WS_PORT" --print --until '"hello"' --timeout 30
 assert_contains "$out" '"hello"' "WebSocket from the page's own origin with a bearer header"
 
 # Traversal: every attempt is a plain 404, and nothing outside the root leaks.
@@ -48,23 +48,26 @@ for path in /../sibling-secret.txt /sub/../../sibling-secret.txt /%2e%2e/sibling
   assert_eq 404 "$(tail -1 <<<"$out")" "GET $path"
   assert_not_contains "$out" "secret" "GET $path body"
 done
-assert_not_contains "$(printf 'GET /../../../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' | timeout 3 node -e '
+assert_not_contains "$(printf 'GET /../../../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' | timeout 30 node -e '
   const s=require("net").connect(+process.argv[1],"127.0.0.1");process.stdin.pipe(s);s.pipe(process.stdout)' "$WS_PORT")" "root:" "raw request for /etc/passwd"
 
 # --max-clients 3: the fourth connection is refused with 503.
-"$WSC" "$WS_URL?token=s3cret-token" --clients 3 --ready "$T/ready" --timeout 6 >/dev/null &
+# (The holders stay until killed: a timeout of theirs must not free a place early.)
+"$WSC" "$WS_URL?token=s3cret-token" --clients 3 --ready "$T/ready" --timeout 600 >/dev/null &
 holders=$!
-for _ in $(seq 50); do [[ -f $T/ready ]] && break; sleep 0.1; done
-run "$WSC" "$WS_URL?token=s3cret-token" --timeout 3
+SP_PIDS+=("$holders")
+poll_until 30 test -f "$T/ready" || fail "the three holders did not connect"
+wait_metric 'sensorpipe_ws_serve_clients{kind="websocket"}' 3
+run "$WSC" "$WS_URL?token=s3cret-token" --timeout 30
 assert_eq "refused 503" "$out" "fourth client with --max-clients 3"
-assert_eq 503 "$(code --max-time 2 "$HTTP_URL/events?token=s3cret-token")" "SSE over --max-clients"
+assert_eq 503 "$(code --max-time 30 "$HTTP_URL/events?token=s3cret-token")" "SSE over --max-clients"
 kill "$holders"
 wait "$holders" || true
-for _ in $(seq 50); do (($(metric 'sensorpipe_ws_serve_clients{kind="websocket"}') == 0)) && break; sleep 0.1; done
+wait_metric 'sensorpipe_ws_serve_clients{kind="websocket"}' 0
 
 # A message over --max-message-size closes the connection with 1009 and goes nowhere.
 big=$(printf '{"target":"a/b","value":"%02000d"}' 0)
-run "$WSC" "$WS_URL?token=s3cret-token" --send "$big" --wait-close --timeout 5
+run "$WSC" "$WS_URL?token=s3cret-token" --send "$big" --wait-close --timeout 30
 assert_contains "$out" "close 1009" "oversized message closes with 1009 (message too big)"
 assert_eq "" "$(cat "$WS_OUT")" "nothing on stdout"
 pass "token, origin, traversal, client limit and message size enforced"

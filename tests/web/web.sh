@@ -22,7 +22,7 @@ start_ws_serve() {
   WS_PID=$!
   SP_PIDS+=("$WS_PID")
   local i
-  for i in $(seq 100); do
+  for i in $(seq 300); do
     WS_PORT=$(sed -n 's/.*serving https\{0,1\}:\/\/127\.0\.0\.1:\([0-9]*\)\/.*/\1/p' "$WS_ERR" | head -1)
     [[ -n $WS_PORT ]] && break
     kill -0 "$WS_PID" 2>/dev/null || fail "ws-serve did not start: $(cat "$WS_ERR")"
@@ -69,5 +69,13 @@ reading() { printf '{"sensor":"%s","value":%s%s}\n' "$1" "$2" "${3:+,$3}"; }
 j() { node -e "const b=JSON.parse(require('fs').readFileSync(0,'utf8'));console.log(JSON.stringify(eval(process.argv[1])))" "$1"; }
 metric() { # metric NAME[{labels}] -> value
   curl -s "${METRICS_AUTH[@]}" "$HTTP_URL/metrics" | awk -v m="$1" '$1 == m { print $2 }'
+}
+# api_has URL TEXT [curl options...]: URL/api/sensors contains TEXT (for poll_until).
+api_has() { curl -s "${@:3}" "$1/api/sensors" | grep -qF -- "$2"; }
+metric_is() { [[ $(metric "$1") == "$2" ]]; }
+# wait_metric NAME[{labels}] VALUE [SECONDS]: waits (default 30 s) until the metric has that
+# value, e.g. until ws-serve has registered the clients a test is about to feed.
+wait_metric() {
+  poll_until "${3:-30}" metric_is "$1" "$2" || fail "metric $1 is $(metric "$1"), expected $2"
 }
 METRICS_AUTH=()

@@ -6,7 +6,9 @@
 //     --expect N        exit once every client got N readings (messages with "sensor")
 //     --timeout S       give up after S seconds (default 20): exit 1
 //     --send JSON       send this text after connecting (repeatable, in order)
-//     --ready FILE      create FILE once every client is connected
+//     --ready FILE      create FILE once every client is connected and registered (it got the
+//                       server's hello, sent once it broadcasts to the client; --no-read and
+//                       --pause-until clients count as soon as they are connected)
 //     --no-read         never read from the socket (a client that does not keep up)
 //     --pause-until FILE  do not read from the socket until FILE exists, then read on
 //     --until TEXT      exit once any client got a message containing TEXT
@@ -73,10 +75,17 @@ for (let i = 0; i < opt.clients; i++) {
       }, 50);
     }
     for (const s of opt.send) ws.send(s);
-    if (++open === opt.clients && opt.ready) fs.writeFileSync(opt.ready, "ready\n");
+    if (opt.noRead || opt.pauseUntil) ready();
   });
+  let registered = false;
+  function ready() {
+    if (registered) return;
+    registered = true;
+    if (++open === opt.clients && opt.ready) fs.writeFileSync(opt.ready, "ready\n");
+  }
   ws.on("message", (data) => {
     const text = data.toString();
+    ready();
     if (opt.print && i === 0) console.log(text);
     if (opt.until !== null && text.includes(opt.until)) {
       if (text.startsWith('{"sensor"')) counts[i]++;
