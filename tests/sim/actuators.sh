@@ -2,14 +2,14 @@
 # next readings; the reading form written by mqtt-ingest works too; bad command
 # lines get "sensor-sim: line N: reason" and --strict makes them fatal (65).
 source "$SP_SRC/tests/lib/common.sh"
-feed() {  # delay, lines...: writes the lines after the first readings are out, then ends stdin
-  sleep "$1"
-  shift
+feed() {  # lines...: writes the lines once the LED's first reading is out, then ends stdin
+  wait_text "$T/out" '"sensor":"home/led/brightness"'
   printf '%s\n' "$@"
 }
 value_of() { grep "\"$1\"" "$T/out" | sed -E 's/.*"value":("[^"]*"|[^,}]*).*/\1/' | tr '\n' ' '; }
 
-feed 0.5 '{"target":"home/led/set","value":0.7}' '{"sensor":"home/heater/set","value":"on"}' |
+rm -f "$T/out"
+feed '{"target":"home/led/set","value":0.7}' '{"sensor":"home/heater/set","value":"on"}' |
   sensor-sim --prefix home --seed 1 --actuators --rate 20 --duration 2s >"$T/out" 2>"$T/err" || fail "exit status $?"
 leds=$(value_of home/led/brightness)
 assert_contains "$leds" "0 " "LED before the command"
@@ -22,7 +22,8 @@ awk -v w="$heater" 'BEGIN { exit !(w > 1000) }' || fail "heater power after rela
 assert_eq "" "$(cat "$T/err")" "stderr of good commands"
 pass "LED and heater follow commands"
 
-feed 0.3 '{"target":"home/led/set","value":"bright"}' 'not json' '{"target":"home/fan/set","value":1}' '{"target":"home/led/set","value":25}' |
+rm -f "$T/out"
+feed '{"target":"home/led/set","value":"bright"}' 'not json' '{"target":"home/fan/set","value":1}' '{"target":"home/led/set","value":25}' |
   sensor-sim --prefix home --actuators --rate 20 --duration 1.5s >"$T/out" 2>"$T/err" || fail "exit status $?"
 err=$(cat "$T/err")
 assert_contains "$err" "sensor-sim: line 1: home/led/set: brightness must be" "bad value diagnostic"
@@ -33,7 +34,8 @@ assert_contains "$(value_of home/led/brightness)" "25" "good command after bad o
 pass "bad command lines are reported and skipped"
 
 set +e
-feed 0.3 '{"target":"home/led/set","value":-1}' | sensor-sim --prefix home --actuators --strict --rate 20 --duration 10s >"$T/out" 2>"$T/err"
+rm -f "$T/out"
+feed '{"target":"home/led/set","value":-1}' | sensor-sim --prefix home --actuators --strict --rate 20 --duration 10s >"$T/out" 2>"$T/err"
 st=$?
 set -e
 assert_eq 65 "$st" "--strict with a bad command"

@@ -31,10 +31,20 @@ while read -r name last day1 first day2; do
 done <"$T/pairs"
 pass "live counters continue from the back-fill: $(grep mains/energy "$T/pairs")"
 
-# Actuators survive too.
-printf '%s\n' '{"target":"home/led/set","value":35}' '{"target":"home/heater/set","value":"on"}' |
-  (sleep 0.3 && cat) | sensor-sim --house 1 --prefix home --actuators --rate 20 --duration 1s --state "$state" >/dev/null ||
-  fail "actuator run exit status $?"
+# Actuators survive too. (The run ends with SIGTERM once both commands show in its
+# readings: a fixed --duration could end before a slow machine got to them.)
+mkfifo "$T/cmds"
+exec 4<>"$T/cmds"
+sensor-sim --house 1 --prefix home --actuators --rate 20 --state "$state" <"$T/cmds" >"$T/act" 4>&- &
+pid=$!
+SP_PIDS+=("$pid")
+wait_text "$T/act" '"sensor":"home/led/brightness"'
+printf '%s\n' '{"target":"home/led/set","value":35}' '{"target":"home/heater/set","value":"on"}' >&4
+applied() { grep -q '"sensor":"home/led/brightness".*"value":35[,}]' "$T/act" && grep -q '"sensor":"home/heater/relay".*"value":"on"' "$T/act"; }
+poll_until 30 applied || fail "the commands did not show in the readings: $(grep -E 'led/brightness|heater/relay' "$T/act" | tail -2)"
+kill -TERM "$pid"
+wait "$pid" || fail "actuator run exit status $?"
+exec 4>&-
 sensor-sim --house 1 --prefix home --rate 20 --count 40 --state "$state" >"$T/live2"
 assert_eq 35 "$(jq -r 'select(.sensor == "home/led/brightness") | .value' "$T/live2")" "LED brightness restored"
 assert_eq on "$(jq -r 'select(.sensor == "home/heater/relay") | .value' "$T/live2")" "heater relay restored"
@@ -45,11 +55,8 @@ before_kill=$(jq -r .saved "$state")
 sensor-sim --house 1 --prefix home --rate 50 --state "$state" --state-interval 100ms >"$T/killed" &
 pid=$!
 SP_PIDS+=("$pid")
-for _ in $(seq 100); do
-  [[ $(jq -r .saved "$state" 2>/dev/null) != "$before_kill" ]] && break
-  sleep 0.1
-done
-[[ $(jq -r .saved "$state") != "$before_kill" ]] || fail "live run saved no checkpoint in 10 s"
+saved_since() { [[ $(jq -r .saved "$state" 2>/dev/null) != "$before_kill" ]]; }
+poll_until 30 saved_since || fail "live run saved no checkpoint in 30 s"
 sleep 0.35
 kill -9 "$pid"
 wait "$pid" 2>/dev/null || true
