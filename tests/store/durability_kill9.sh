@@ -12,7 +12,7 @@ pid=$!
 SP_PIDS+=("$pid")
 exec 3>in
 cat first.jsonl >&3
-wait_lines out.jsonl 3000 20   # committed by the interval while input is idle
+wait_lines out.jsonl 3000   # committed by the interval while input is idle
 cat flood.jsonl >&3 2>/dev/null &
 flood=$!
 SP_PIDS+=("$flood")

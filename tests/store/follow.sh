@@ -7,16 +7,16 @@ printf '%s\n' '{"sensor":"f/a","ts":1795341600,"value":1}' '{"sensor":"f/b","ts"
 history-query -d f.db --follow --sensor 'f/a' >out.jsonl &
 hq=$!
 SP_PIDS+=("$hq")
-wait_lines out.jsonl 1 10
+wait_lines out.jsonl 1
 mkfifo in
 db-store -d f.db -q <in &
 ds=$!
 SP_PIDS+=("$ds")
 exec 3>in
 printf '%s\n' '{"sensor":"f/a","ts":1795341601,"value":2}' '{"sensor":"f/b","ts":1795341601,"value":2}' >&3
-wait_lines out.jsonl 2 10
+wait_lines out.jsonl 2
 printf '%s\n' '{"sensor":"f/a","ts":1795341500,"value":0.5}' >&3   # late, still a new reading
-wait_lines out.jsonl 3 10
+wait_lines out.jsonl 3
 exec 3>&-
 wait "$ds"
 kill -TERM "$hq"

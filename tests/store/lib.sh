@@ -19,15 +19,11 @@ gen_readings() {
 # sql DB QUERY: one sqlite3 query (read-only), "|" separated.
 sql() { sqlite3 -readonly "$1" "$2"; }
 
-# wait_rows DB N [SECONDS]: waits until the readings table holds at least N rows.
+rows_at_least() { [[ $(sqlite3 -readonly "$1" "SELECT count(*) FROM readings" 2>/dev/null || echo 0) -ge $2 ]]; }
+# wait_rows DB N [SECONDS]: waits (default 30 s) until the readings table holds at least N rows.
 wait_rows() {
-  local db=$1 n=$2 limit=${3:-10} i c=0
-  for i in $(seq $((limit * 10))); do
-    c=$(sqlite3 -readonly "$db" "SELECT count(*) FROM readings" 2>/dev/null || echo 0)
-    [[ $c -ge $n ]] && return 0
-    sleep 0.1
-  done
-  fail "$db holds $c rows, expected at least $n"
+  poll_until "${3:-30}" rows_at_least "$1" "$2" ||
+    fail "$1 holds $(sqlite3 -readonly "$1" "SELECT count(*) FROM readings" 2>/dev/null || echo 0) rows, expected at least $2"
 }
 
 # rollup_mismatches DB TABLE WIDTH_MS: how many roll-up buckets differ from the aggregate

@@ -19,7 +19,7 @@ for i in $(seq 40); do
   [[ $passed -ge 20 ]] && break
   sleep 0.1
 done
-wait_lines out.jsonl 20 10
+wait_lines out.jsonl 20
 assert_eq 20 "$(sql p.db 'SELECT count(*) FROM readings')" "all rows stored"
 exec 3>&-
 set +e; wait "$pid"; st=$?; set -e

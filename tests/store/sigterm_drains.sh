@@ -12,7 +12,7 @@ for sig in TERM INT; do
   SP_PIDS+=("$pid")
   exec 3>in
   cat a.jsonl >&3
-  wait_lines out.jsonl 5000 20
+  wait_lines out.jsonl 5000
   kill -$sig "$pid"
   set +e; wait "$pid"; st=$?; set -e
   exec 3>&-
