@@ -31,20 +31,22 @@ pass "SIGTERM drains: all $((last + 1)) lines arrived, every stage exited"
 
 # SIGINT (Ctrl-C) is the same stop. (Job control on: a script's background jobs would
 # otherwise start with SIGINT ignored, which no program can undo.)
+# The pid file is written once its traps are set and the stages run: a signal before that
+# would meet bash's default action, not the runner.
 set -m
-sp_spawn "$runner" sleep 60 '|' cat >"$T/out2" 2>"$T/err2"
+sp_spawn "$runner" --pid-file "$T/pids2" sleep 60 '|' cat >"$T/out2" 2>"$T/err2"
 pid=$!
 set +m
-sleep 0.3
+wait_lines "$T/pids2" 2
 kill -INT "$pid"
 set +e; wait "$pid"; status=$?; set -e
 assert_eq 0 "$status" "runner exit status after SIGINT"
 pass "SIGINT stops it, exit 0"
 
 # A stage that does not finish on end of input is stopped after the drain timeout.
-sp_spawn "$runner" --name stubborn --drain-timeout 1 sleep 60 '|' bash -c 'trap "" TERM; exec sleep 60' 2>"$T/err3"
+sp_spawn "$runner" --name stubborn --pid-file "$T/pids3" --drain-timeout 1 sleep 60 '|' bash -c 'trap "" TERM; exec sleep 60' 2>"$T/err3"
 pid=$!
-sleep 0.3
+wait_lines "$T/pids3" 2
 kill -TERM "$pid"
 set +e; wait "$pid"; status=$?; set -e
 assert_contains "$(cat "$T/err3")" "sensorpipe-pipeline: stubborn: bash did not finish within 1s; stopping it" "drain timeout message"
