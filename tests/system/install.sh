@@ -67,7 +67,8 @@ if [[ -x $P/bin/ws-serve ]]; then
   cd "$T"
   echo '{"sensor":"installed/t","value":1}' | "$P/bin/db-store" -d "$T/home.db" --quiet
   sp_spawn "$P/bin/ws-serve" --listen "127.0.0.1:$port" -d "$T/home.db" <&3 >"$T/ws.out" 2>"$T/ws.err"
-  wait_port "$port"
+  # Its own start-up line, not just an open port (another test's server could have taken it).
+  wait_text "$T/ws.err" "serving http://127.0.0.1:$port/"
   run curl -fsS "http://127.0.0.1:$port/"
   assert_eq 0 "$status" "GET / from the installed ws-serve ($err; $(cat "$T/ws.err"))"
   assert_eq "$(cat "$index")" "$out" "GET / is the installed index.html"

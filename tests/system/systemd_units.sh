@@ -89,7 +89,8 @@ SENSORPIPE_LISTEN=127.0.0.1:$port
 ENV
   start_unit sensorpipe@.service "$T/test.env"
   site_pid=$unit_pid
-  wait_port "$port"
+  # Its own start-up line, not just an open port (another test's server could have taken it).
+  wait_text "$T/sensorpipe@.service.err" "serving http://127.0.0.1:$port/"
   db=$T/state/sensorpipe/test/readings.db
   start_unit sensorpipe-sim@.service "$T/test.env"
   sim_pid=$unit_pid
