@@ -32,14 +32,14 @@ pass "wrong password: exit 1 quickly, naming the broker"
 echo s3cret >"$T/good.pw"
 start_ingest auth -u alice --password-file "$T/good.pw" -t 'a/#' -C 1
 echo '{"sensor":"a/1","value":1}' | SENSORPIPE_MQTT_PASSWORD=s3cret mqtt-publish "${PROTO[@]}" -b "$MQTT_URL" -u alice --topic '{sensor}'
-wait "$INGEST_PID" || fail "authenticated ingest"
+wait "$INGEST_PID" || fail "authenticated ingest: $(cat "$T/auth.err")"
 assert_contains "$(cat "$T/auth.out")" '"sensor":"a/1"' "authenticated round trip"
 pass "right password (file and environment) works"
 
 export SENSORPIPE_MQTT_PASSWORD=s3cret
 start_ingest tls -b "$TLS_URL" --cafile "$T/ca.crt" -u alice -t 'tls/#' -C 1
 echo '{"sensor":"tls/1","value":2}' | mqtt-publish "${PROTO[@]}" -b "$TLS_URL" --cafile "$T/ca.crt" -u alice --topic '{sensor}'
-wait "$INGEST_PID" || fail "TLS ingest"
+wait "$INGEST_PID" || fail "TLS ingest: $(cat "$T/tls.err")"
 assert_contains "$(cat "$T/tls.out")" '"sensor":"tls/1"' "TLS round trip"
 pass "TLS with the test CA works"
 
