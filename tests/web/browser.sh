@@ -1,5 +1,5 @@
 # The dashboard in real headless Chromium (playwright-core + Debian's /usr/bin/chromium):
-# history drawn on open, live readings within a second, slider commands on stdout,
+# history drawn on open, live readings in card and chart (time taken printed), slider commands on stdout,
 # recovery after a ws-serve restart, no console errors. Saves a screenshot artifact
 # to $SP_BUILD/artifacts/dashboard.png.
 source "$SP_SRC/tests/lib/common.sh"
