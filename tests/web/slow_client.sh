@@ -7,17 +7,11 @@ start_ws_serve --client-queue 2M
 "$WSC" "$WS_URL" --no-read --timeout 100 --wait-close >"$T/stuck.out" &
 stuck=$!
 SP_PIDS+=("$stuck")
-"$WSC" "$WS_URL" --clients 10 --expect $n --ready "$T/ready" --timeout 100 >"$T/clients.out" &
-clients=$!
-SP_PIDS+=("$clients")
-poll_until 30 test -f "$T/ready" || fail "clients did not connect"
-wait_metric 'sensorpipe_ws_serve_clients{kind="websocket"}' 11
+start_readers $n
 # ~450-byte readings: 40,000 of them (18 MB) are far more than the stuck client's socket
 # buffers and queue hold.
 feed_load $n 400
-wait "$clients" || fail "the 10 reading clients did not get all $n readings: $(cat "$T/clients.out")"
-assert_contains "$(cat "$T/clients.out")" "client 9: $n readings" "tenth client"
-assert_contains "$(cat "$T/clients.out")" "order ok" "order"
+check_readers $n
 wait_metric sensorpipe_ws_serve_dropped_clients_total 1
 dropped=$(metric sensorpipe_ws_serve_dropped_messages_total)
 ((dropped > 0)) || fail "no dropped messages counted"

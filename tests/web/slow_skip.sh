@@ -11,17 +11,11 @@ start_ws_serve --client-queue 2M --slow skip
   >"$T/stuck.out" &
 stuck=$!
 SP_PIDS+=("$stuck")
-"$WSC" "$WS_URL" --clients 10 --expect $n --ready "$T/ready" --timeout 100 >"$T/clients.out" &
-clients=$!
-SP_PIDS+=("$clients")
-poll_until 30 test -f "$T/ready" || fail "clients did not connect"
-wait_metric 'sensorpipe_ws_serve_clients{kind="websocket"}' 11
+start_readers $n
 # ~950-byte readings: 40,000 of them (38 MB) are far more than the stuck client's socket
 # buffers and queue hold.
 feed_load $n 900
-wait "$clients" || fail "the 10 reading clients did not get all $n readings: $(cat "$T/clients.out")"
-assert_contains "$(cat "$T/clients.out")" "client 9: $n readings" "tenth client"
-assert_contains "$(cat "$T/clients.out")" "order ok" "order"
+check_readers $n
 assert_eq $n "$(metric sensorpipe_ws_serve_messages_in_total)" "stdin readings"
 
 # Every reading was either queued for the stuck client or counted as dropped for it.

@@ -47,6 +47,22 @@ feed_load() {
   done >&3
 }
 
+# The slow-client tests: 10 WebSocket clients that must each get all N readings in order
+# while one more (already connected) misbehaves. start_readers N waits until the server
+# counts all 11; check_readers N waits for the 10 and checks what they got.
+start_readers() {
+  "$WSC" "$WS_URL" --clients 10 --expect "$1" --ready "$T/ready" --timeout 100 >"$T/clients.out" &
+  READERS_PID=$!
+  SP_PIDS+=("$READERS_PID")
+  poll_until 30 test -f "$T/ready" || fail "clients did not connect"
+  wait_metric 'sensorpipe_ws_serve_clients{kind="websocket"}' 11
+}
+check_readers() {
+  wait "$READERS_PID" || fail "the 10 reading clients did not get all $1 readings: $(cat "$T/clients.out")"
+  assert_contains "$(cat "$T/clients.out")" "client 9: $1 readings" "tenth client"
+  assert_contains "$(cat "$T/clients.out")" "order ok" "order"
+}
+
 # Stops ws-serve with SIGTERM and waits; sets WS_STATUS.
 stop_ws_serve() {
   exec 3>&-
