@@ -47,15 +47,10 @@ stop_run() { # DIR
   done
   return 0
 }
+has_live_readings() { (($(history-query -d "$db" --sensor "$1" --since 30s -f jsonl 2>/dev/null | wc -l) >= 2)); }
 # Waits up to 30 s until the database $db has at least two live readings of SENSOR.
 wait_live_readings() { # SENSOR
-  local n=0
-  for _ in $(seq 300); do
-    n=$(history-query -d "$db" --sensor "$1" --since 30s -f jsonl 2>/dev/null | wc -l)
-    ((n >= 2)) && return 0
-    sleep 0.1
-  done
-  fail "no live readings of $1 in 30 s"
+  poll_until 30 has_live_readings "$1" || fail "no live readings of $1 in 30 s"
 }
 
 # With only sensor-sim and db-store (programs still landing): it says so and runs them.
