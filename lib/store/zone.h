@@ -16,8 +16,14 @@ namespace sensorpipe::store {
 class TimeZone {
  public:
   virtual ~TimeZone() = default;
-  // An IANA zone name ("Europe/Berlin", "UTC") from the system's tz database.
+  // An IANA zone name ("Europe/Berlin", "UTC") from the system's tz database
+  // (/usr/share/zoneinfo, Debian's tzdata).
   static std::shared_ptr<const TimeZone> load(const std::string& name);
+  // The same from a TZif file's bytes (RFC 8536, version 2 or later for instants past
+  // 2037), and from a POSIX TZ rule alone ("CET-1CEST,M3.5.0,M10.5.0/3"); nullptr when
+  // the text is not one.
+  static std::shared_ptr<const TimeZone> from_tzif(const std::string& bytes);
+  static std::shared_ptr<const TimeZone> from_posix(const std::string& rule);
 
   // The local calendar day (days since 1970-01-01) that instant `ts` falls on.
   virtual std::int64_t local_day(TimeMs ts) const = 0;

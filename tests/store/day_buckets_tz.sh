@@ -1,5 +1,6 @@
 # --every 1d buckets start at UTC midnight, or with --tz at local midnight, across a
-# daylight-saving change (25-hour day); --fill null fills the days in the range.
+# daylight-saving change (25-hour day, and Lord Howe's 30-minute shift); --fill null
+# fills the days in the range; an unknown zone is a usage error.
 source "$SP_SRC/tests/lib/common.sh"
 source "$SP_SRC/tests/store/lib.sh"
 cd "$T"
@@ -18,6 +19,14 @@ p,2026-10-24T22:00:00.000Z,2
 p,2026-10-25T23:00:00.000Z,2
 p,2026-10-26T23:00:00.000Z,1
 p,2026-10-27T23:00:00.000Z,' "$out" "Berlin days, the 25-hour one included"
+# Lord Howe Island moves its clocks by 30 minutes: 2026-10-04 is 23.5 hours long.
+printf '{"sensor":"lh","ts":"%s","value":1}\n' 2026-10-03T13:29:59Z 2026-10-03T13:30:00Z 2026-10-04T12:59:59Z \
+  2026-10-04T13:00:00Z | db-store -d z.db -q
+run history-query -d z.db --sensor lh --every 1d --tz Australia/Lord_Howe --agg count -f csv
+assert_eq 'sensor,ts,count
+lh,2026-10-02T13:30:00.000Z,1
+lh,2026-10-03T13:30:00.000Z,2
+lh,2026-10-04T13:00:00.000Z,1' "$out" "Lord Howe days, the 23.5-hour one included"
 run history-query -d z.db --every 1d --tz Mars/Base
 assert_eq 2 "$status" "unknown zone"
 assert_contains "$err" "unknown time zone 'Mars/Base'" "unknown zone message"
