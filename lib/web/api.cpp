@@ -6,6 +6,7 @@
 
 #include "core/errors.h"
 #include "core/json.h"
+#include "web/bucket_width.h"
 
 namespace sensorpipe::web {
 
@@ -99,7 +100,7 @@ HttpReply history_reply(HistorySource& source, const Target& target, TimeMs now,
     q.every = *d;
   }
   for (const auto& name : target.params_of("agg")) {
-    auto a = agg_from_name(name);
+    auto a = store::parse_agg(name);
     if (!a) return error_reply(400, "agg: expected avg, min, max, count, sum, first or last, got \"" + name + "\"");
     q.aggs.push_back(*a);
   }
@@ -160,7 +161,7 @@ HttpReply history_reply(HistorySource& source, const Target& target, TimeMs now,
     for (std::size_t i = 0; i < q.aggs.size(); ++i) {
       if (i) b += ',';
       b += '"';
-      b += name_of_agg(q.aggs[i]);
+      b += store::agg_name(q.aggs[i]);
       b += '"';
     }
     b += "]";

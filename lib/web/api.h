@@ -8,6 +8,7 @@
 #include <string>
 
 #include "web/history.h"
+#include "web/memory_history.h"
 #include "web/http.h"
 
 namespace sensorpipe::web {

@@ -1,5 +1,5 @@
-// The -d database through the shared query engine (see history.h).
-#include "web/history.h"
+// The -d database through the shared query engine (see history_db.h).
+#include "web/history_db.h"
 
 #include <mutex>
 

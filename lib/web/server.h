@@ -25,6 +25,7 @@
 #include "core/reading.h"
 #include "web/client_message.h"
 #include "web/history.h"
+#include "web/memory_history.h"
 #include "web/metrics.h"
 
 namespace sensorpipe::web {

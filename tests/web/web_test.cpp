@@ -12,7 +12,8 @@
 #include <fstream>
 
 #include "web/client_message.h"
-#include "web/history.h"
+#include "web/bucket_width.h"
+#include "web/memory_history.h"
 #include "web/http.h"
 #include "web/server.h"
 #include "web/static_files.h"
@@ -164,6 +165,40 @@ TEST_CASE("memory history: bounded, sorted, filtered, bucketed") {
   CHECK(rows == std::vector<std::string>{"490000:490,494,5", "495000:495,499,5"});
 }
 
+TEST_CASE("memory history answers like the store's engine: fill, order, zones, limit") {
+  MemoryHistory h;
+  Reading r;
+  r.sensor = "t";
+  // Europe/Berlin, 2026-10-25 is 25 hours long: 22:00Z on the 24th to 23:00Z on the 25th.
+  for (const char* ts : {"2026-10-24T22:30:00Z", "2026-10-25T21:30:00Z", "2026-10-25T23:30:00Z"}) {
+    r.ts = *parse_rfc3339(ts);
+    r.value = 1.0;
+    h.add(r);
+  }
+  store::Query q;
+  q.every = 86'400'000;
+  q.aggs = {store::Agg::Count};
+  q.tz = "Europe/Berlin";
+  q.from = *parse_rfc3339("2026-10-24T00:00:00Z");
+  q.to = *parse_rfc3339("2026-10-28T00:00:00Z");
+  q.fill = store::Fill::Null;
+  q.descending = true;
+  std::vector<std::string> rows;
+  const auto res = h.run(q, [&](const store::Row& row) {
+    rows.push_back(format_rfc3339(row.ts) + "=" + (row.aggs[0] ? value_text(*row.aggs[0]) : "null"));
+  });
+  CHECK(rows == std::vector<std::string>{"2026-10-27T23:00:00.000Z=null", "2026-10-26T23:00:00.000Z=null",
+                                         "2026-10-25T23:00:00.000Z=1", "2026-10-24T22:00:00.000Z=2",
+                                         "2026-10-23T22:00:00.000Z=null"});
+  CHECK(res.rows == 5);
+  q.limit = 2;
+  rows.clear();
+  CHECK(h.run(q, [&](const store::Row&) { rows.emplace_back(); }).truncated);
+  CHECK(rows.size() == 2);
+  q.tz = "Mars/Base";
+  CHECK_THROWS_AS(h.run(q, [](const store::Row&) {}), UsageError);
+}
+
 TEST_CASE("bucket helpers") {
   CHECK(nice_bucket(1) == 1000);
   CHECK(nice_bucket(25000) == 30000);
@@ -171,12 +206,6 @@ TEST_CASE("bucket helpers") {
   CHECK(duration_text(60000) == "1m");
   CHECK(duration_text(1500) == "1500ms");
   CHECK(duration_text(7 * 86400000LL) == "1w");
-  std::vector<Value> vs{Value(1.0), Value(std::string("on")), Value(3.0)};
-  std::vector<const Value*> ptrs{&vs[0], &vs[1], &vs[2]};
-  CHECK(std::get<double>(*aggregate(store::Agg::Avg, ptrs)) == 2.0);
-  CHECK(std::get<double>(*aggregate(store::Agg::Count, ptrs)) == 3.0);
-  CHECK(std::get<std::string>(*aggregate(store::Agg::Last, {&vs[1]})) == "on");
-  CHECK_FALSE(aggregate(store::Agg::Sum, {&vs[1]}));
 }
 
 // Live readings are small frames: with Nagle's algorithm a frame could wait for the

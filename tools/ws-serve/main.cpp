@@ -18,6 +18,7 @@
 #include "core/signals.h"
 #include "sensorpipe/version.h"
 #include "web/command_output.h"
+#include "web/history_db.h"
 #include "web/server.h"
 #include "web/static_files.h"
 

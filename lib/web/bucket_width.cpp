@@ -1,0 +1,26 @@
+// Bucket widths for /api/history (see bucket_width.h).
+#include "web/bucket_width.h"
+
+namespace sensorpipe::web {
+
+TimeMs nice_bucket(TimeMs min_width) {
+  static constexpr TimeMs kSteps[] = {1000,      2000,      5000,      10000,     15000,    30000,     60000,
+                                      120000,    300000,    600000,    900000,    1800000,  3600000,   7200000,
+                                      10800000,  21600000,  43200000,  86400000,  172800000, 604800000,
+                                      2592000000};
+  for (TimeMs s : kSteps) {
+    if (s >= min_width) return s;
+  }
+  return ((min_width + 86400000 - 1) / 86400000) * 86400000;
+}
+
+std::string duration_text(TimeMs ms) {
+  static constexpr std::pair<TimeMs, const char*> kUnits[] = {{604800000, "w"}, {86400000, "d"}, {3600000, "h"},
+                                                              {60000, "m"},     {1000, "s"}};
+  for (const auto& [unit, suffix] : kUnits) {
+    if (ms >= unit && ms % unit == 0) return std::to_string(ms / unit) + suffix;
+  }
+  return std::to_string(ms) + "ms";
+}
+
+}  // namespace sensorpipe::web
