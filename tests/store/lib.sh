@@ -16,20 +16,35 @@ gen_readings() {
   }'
 }
 
-# sql DB QUERY: one sqlite3 query (read-only), "|" separated.
+# sql DB QUERY: one sqlite3 query (read-only), "|" separated. Only for checks of the
+# SQLite file format itself (scripts that call require_backend sqlite first).
 sql() { sqlite3 -readonly "$1" "$2"; }
 
-rows_at_least() { [[ $(sqlite3 -readonly "$1" "SELECT count(*) FROM readings" 2>/dev/null || echo 0) -ge $2 ]]; }
-# wait_rows DB N [SECONDS]: waits (default 30 s) until the readings table holds at least N rows.
+rows_at_least() {
+  local n
+  n=$(stored_count "$1" 2>/dev/null || true)
+  [[ ${n:-0} -ge $2 ]]
+}
+# wait_rows DB N [SECONDS]: waits (default 30 s) until DB holds at least N raw readings.
 wait_rows() {
   poll_until "${3:-30}" rows_at_least "$1" "$2" ||
-    fail "$1 holds $(sqlite3 -readonly "$1" "SELECT count(*) FROM readings" 2>/dev/null || echo 0) rows, expected at least $2"
+    fail "$1 holds $(stored_count "$1" 2>/dev/null || echo 0) rows, expected at least $2"
 }
 
-# rollup_mismatches DB TABLE WIDTH_MS: how many roll-up buckets differ from the aggregate
+# rollup_mismatches DB: how many stored roll-up buckets (minute and hour) differ from the
+# aggregate of the raw rows they cover. The one check that looks at a backend's roll-up
+# tables directly; each backend has its own.
+rollup_mismatches() {
+  case "$(store_backend)" in
+    sqlite) echo $(($(sqlite_rollup_mismatches "$1" rollup_minute 60000) + $(sqlite_rollup_mismatches "$1" rollup_hour 3600000))) ;;
+    *) fail "rollup_mismatches: no check for backend $(store_backend)" ;;
+  esac
+}
+
+# sqlite_rollup_mismatches DB TABLE WIDTH_MS: how many roll-up buckets differ from the aggregate
 # of the raw rows (count, numeric count, min, max, first/last ts and value exactly; sum
 # up to rounding), counting buckets missing on either side.
-rollup_mismatches() {
+sqlite_rollup_mismatches() {
   local db=$1 table=$2 w=$3
   sqlite3 -readonly "$db" "
 WITH e AS (
@@ -54,22 +69,33 @@ SELECT
 }
 
 # expected_buckets DB EVERY_MS: what history-query --every EVERY --agg count,avg,min,max,sum,first,last -f csv
-# must print, computed by SQL over the raw rows alone.
+# must print, computed here from the raw readings alone (history-query's raw CSV).
 expected_buckets() {
-  local db=$1 w=$2
+  local w=$2
   echo "sensor,ts,count,avg,min,max,sum,first,last"
-  sqlite3 -readonly -csv "$db" "
-WITH r AS (
-  SELECT s.name AS sensor, (ts / $w) * $w AS b, ts, value, typeof(value) <> 'text' AS isnum,
-         first_value(value) OVER win AS fv, last_value(value) OVER win AS lv
-  FROM readings JOIN sensors s ON s.id = sensor_id
-  WINDOW win AS (PARTITION BY sensor_id, ts / $w ORDER BY ts ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))
-SELECT sensor, strftime('%Y-%m-%dT%H:%M:%fZ', b / 1000.0, 'unixepoch'), count(*),
-       avg(CASE WHEN isnum THEN value END), min(CASE WHEN isnum THEN value END), max(CASE WHEN isnum THEN value END),
-       sum(CASE WHEN isnum THEN value END),
-       CASE typeof(max(fv)) WHEN 'integer' THEN CASE max(fv) WHEN 1 THEN 'true' ELSE 'false' END ELSE max(fv) END,
-       CASE typeof(max(lv)) WHEN 'integer' THEN CASE max(lv) WHEN 1 THEN 'true' ELSE 'false' END ELSE max(lv) END
-FROM r GROUP BY sensor, b ORDER BY sensor, b"
+  history-query -d "$1" -f csv | awk -F, -v W="$w" '
+    function days(y, m, d) { y -= m <= 2; era = int((y >= 0 ? y : y - 399) / 400); yoe = y - era * 400
+      doy = int((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1; doe = yoe * 365 + int(yoe / 4) - int(yoe / 100) + doy
+      return era * 146097 + doe - 719468 }
+    function ms(t) { return ((days(substr(t, 1, 4) + 0, substr(t, 6, 2) + 0, substr(t, 9, 2) + 0) * 24 + substr(t, 12, 2)) * 60 \
+                            + substr(t, 15, 2)) * 60000 + substr(t, 18, 2) * 1000 + substr(t, 21, 3) }
+    function iso(b,   d, s, z, era, doe, yoe, y, doy, mp, dd, m) {
+      d = int(b / 86400000); s = (b - d * 86400000) / 1000; z = d + 719468
+      era = int(z / 146097); doe = z - era * 146097; yoe = int((doe - int(doe / 1460) + int(doe / 36524) - int(doe / 146096)) / 365)
+      y = yoe + era * 400; doy = doe - (365 * yoe + int(yoe / 4) - int(yoe / 100)); mp = int((5 * doy + 2) / 153)
+      dd = doy - int((153 * mp + 2) / 5) + 1; m = mp + (mp < 10 ? 3 : -9); y += m <= 2
+      return sprintf("%04d-%02d-%02dT%02d:%02d:%02d.000Z", y, m, dd, int(s / 3600), int(s % 3600 / 60), s % 60) }
+    function flush() { if (n == 0) return
+      printf "%s,%s,%d,", name, iso(b), n
+      if (nc) printf "%.17g,%.17g,%.17g,%.17g", su / nc, mi, ma, su; else printf ",,,"
+      printf ",%s,%s\n", fv, lv; n = 0 }
+    NR == 1 { next }
+    { t = ms($2); bb = int(t / W) * W
+      if ($1 != name || bb != b) { flush(); name = $1; b = bb; n = 0; nc = 0; su = 0; fv = $3 }
+      n++; lv = $3; v = $3
+      if (v == "true") v = 1; else if (v == "false") v = 0
+      if (v ~ /^-?[0-9.e+-]+$/) { v += 0; if (!nc || v < mi) mi = v; if (!nc || v > ma) ma = v; su += v; nc++ } }
+    END { flush() }'
 }
 
 # same_csv A B: the two CSV files agree line by line; numbers up to 1e-9 relative.
@@ -93,11 +119,39 @@ same_csv() {
 # Checking what was stored goes through history-query (the engine), not through a
 # backend's own client, so the same script checks every backend.
 
+# store_backend: the backend the store tests run against (SENSORPIPE_TEST_BACKEND,
+# default sqlite).
+store_backend() { echo "${SENSORPIPE_TEST_BACKEND:-sqlite}"; }
+
+# require_backend NAME: a script that checks NAME's own format passes, skipped, on others.
+require_backend() {
+  if [[ $(store_backend) != "$1" ]]; then
+    pass "skipped: checks the $1 format, $(store_backend) selected"
+    exit 0
+  fi
+}
+
+# store_drop LOCATION: removes the database (to start a step again from nothing).
+store_drop() {
+  case "$(store_backend)" in
+    sqlite) rm -f "$1" "$1-wal" "$1-shm" "$1-journal" ;;
+    *) fail "store_drop: not implemented for backend $(store_backend)" ;;
+  esac
+}
+
+# store_integrity LOCATION: "ok" when the backend finds the database intact.
+store_integrity() {
+  case "$(store_backend)" in
+    sqlite) sqlite3 -readonly "$1" 'PRAGMA integrity_check' ;;
+    *) fail "store_integrity: not implemented for backend $(store_backend)" ;;
+  esac
+}
+
 # store_location NAME: where a test's database NAME lives: an SQLite file in the test's
 # directory today (a PostgreSQL URL when SENSORPIPE_TEST_BACKEND=postgres, wired in by
 # the PostgreSQL backend).
 store_location() {
-  case "${SENSORPIPE_TEST_BACKEND:-sqlite}" in
+  case "$(store_backend)" in
     sqlite) echo "$T/$1.db" ;;
     *) fail "SENSORPIPE_TEST_BACKEND=${SENSORPIPE_TEST_BACKEND}: no such backend in this build of the tests" ;;
   esac

@@ -3,6 +3,7 @@
 source "$SP_SRC/tests/lib/common.sh"
 source "$SP_SRC/tests/store/lib.sh"
 cd "$T"
+require_backend sqlite  # SQLite files of older and newer schema versions
 sqlite3 old.db <<'X'
 PRAGMA journal_mode=WAL;
 CREATE TABLE sensors(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, unit TEXT, kind TEXT, first_seen INTEGER, last_seen INTEGER);

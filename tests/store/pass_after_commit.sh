@@ -3,9 +3,10 @@
 source "$SP_SRC/tests/lib/common.sh"
 source "$SP_SRC/tests/store/lib.sh"
 cd "$T"
+p=$(store_location p)
 gen_readings 5 4 1795341600000 1000 >a.jsonl
 mkfifo in
-db-store -d p.db --pass-after-commit --commit-interval 2s <in >out.jsonl &
+db-store -d "$p" --pass-after-commit --commit-interval 2s <in >out.jsonl &
 pid=$!
 SP_PIDS+=("$pid")
 exec 3>in
@@ -13,14 +14,14 @@ cat a.jsonl >&3
 checks=0
 for i in $(seq 40); do
   passed=$(wc -l <out.jsonl)
-  rows=$(sql p.db 'SELECT count(*) FROM readings' 2>/dev/null || echo 0)
+  rows=$(stored_count "$p" 2>/dev/null || echo 0)
   [[ $passed -le $rows ]] || fail "$passed lines passed on but only $rows stored"
   checks=$((checks + 1))
   [[ $passed -ge 20 ]] && break
   sleep 0.1
 done
 wait_lines out.jsonl 20
-assert_eq 20 "$(sql p.db 'SELECT count(*) FROM readings')" "all rows stored"
+assert_eq 20 "$(stored_count "$p")" "all rows stored"
 exec 3>&-
 set +e; wait "$pid"; st=$?; set -e
 assert_eq 0 "$st" "exit status"
