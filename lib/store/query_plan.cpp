@@ -9,9 +9,12 @@ Bucketing Bucketing::for_query(const Query& q) {
   if (!q.every || *q.every <= 0) throw UsageError("the bucket width must be positive");
   Bucketing bk;
   bk.every = *q.every;
-  if (!q.tz.empty() && q.tz != "UTC" && *q.every % kDayMs == 0) {
-    bk.zone = TimeZone::load(q.tz);
-    bk.days = *q.every / kDayMs;
+  if (!q.tz.empty() && q.tz != "UTC") {
+    auto zone = TimeZone::load(q.tz);  // also when unused: a misspelt zone never passes silently
+    if (*q.every % kDayMs == 0) {
+      bk.zone = std::move(zone);
+      bk.days = *q.every / kDayMs;
+    }
   }
   return bk;
 }
@@ -167,6 +170,7 @@ QueryResult run_query(QuerySource& src, const Query& q, const std::function<void
   Emitter em(q, emit, res);
   std::optional<Bucketing> bk;
   if (q.every) bk = Bucketing::for_query(q);
+  else if (!q.tz.empty() && q.tz != "UTC") TimeZone::load(q.tz);  // raw rows: only checked
   for (const auto& s : src.sensors(q.sensors)) {
     if (em.full()) {
       // Is anything left that the limit cut? (Filled buckets always are.)

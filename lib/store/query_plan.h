@@ -34,7 +34,8 @@ struct Bucketing {
   std::int64_t days = 0;
 
   // The bucketing a query asks for (q.every must be set): a zone only when q.tz names one
-  // other than UTC and the width is whole days. Throws UsageError.
+  // other than UTC and the width is whole days. Throws UsageError for a non-positive
+  // width or an unknown zone (also when the zone would not be used).
   static Bucketing for_query(const Query& q);
   bool zoned() const { return zone != nullptr; }
   TimeMs start_of(TimeMs ts) const;

@@ -30,4 +30,6 @@ lh,2026-10-04T13:00:00.000Z,1' "$out" "Lord Howe days, the 23.5-hour one include
 run history-query -d "$(store_location z)" --every 1d --tz Mars/Base
 assert_eq 2 "$status" "unknown zone"
 assert_contains "$err" "unknown time zone 'Mars/Base'" "unknown zone message"
+run history-query -d "$(store_location z)" --tz Europe/Berln
+assert_eq 2 "$status" "a misspelt zone is refused also for raw readings"
 pass "day buckets"

@@ -37,6 +37,12 @@ TEST_CASE("bucketing: UTC multiples, and which roll-ups may answer", "[store]") 
   q.every = kDayMs;
   q.tz = "No/Such_Zone";
   CHECK_THROWS_AS(Bucketing::for_query(q), UsageError);
+  q.every = kHourMs;
+  CHECK_THROWS_AS(Bucketing::for_query(q), UsageError);  // unused, still checked
+  q.tz = "Europe/Berlin";
+  CHECK_FALSE(Bucketing::for_query(q).zoned());  // hours are not local days
+  q.every = 2 * kDayMs;
+  CHECK(Bucketing::for_query(q).zoned());
   q.tz = "UTC";
   CHECK_FALSE(Bucketing::for_query(q).zoned());
 }
