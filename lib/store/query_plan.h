@@ -8,6 +8,11 @@
 // functions, no I/O of their own; run_query() is as thread-safe as the source it reads.
 // Errors: Bucketing::for_query throws UsageError (non-positive width, unknown zone);
 // whatever the source throws passes through.
+//
+// Adding an aggregate: a name in query.cpp, its value in Partial::get (rollup.cpp); one
+// that a Partial cannot carry (it needs the ordered raw points, or the reading before the
+// bucket) must make rollups_usable() answer {false, false} for queries that ask for it
+// and take its points from QuerySource::raw, which delivers them in ts order.
 #pragma once
 #include <cstdint>
 #include <functional>
