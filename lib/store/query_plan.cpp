@@ -65,17 +65,20 @@ bool Emitter::operator()(const Row& row) {
   return true;
 }
 
-void BucketSeries::add(TimeMs ts, const Partial& p) {
-  const TimeMs b = bk_.start_of(ts);
-  if (data_.empty() || data_.back().first != b) data_.emplace_back(b, Partial{});
-  data_.back().second.merge(p);
+// Data arrives in ts order, so most calls land in the last bucket: a zoned start_of (a
+// search over the zone's transitions) runs once per bucket, not once per reading.
+Partial& BucketSeries::bucket_of(TimeMs ts) {
+  if (data_.empty() || ts < data_.back().first || ts >= end_) {
+    const TimeMs b = bk_.start_of(ts);
+    if (data_.empty() || data_.back().first != b) data_.emplace_back(b, Partial{});
+    end_ = bk_.next(b);
+  }
+  return data_.back().second;
 }
 
-void BucketSeries::add(TimeMs ts, const Value& v) {
-  const TimeMs b = bk_.start_of(ts);
-  if (data_.empty() || data_.back().first != b) data_.emplace_back(b, Partial{});
-  data_.back().second.add(ts, v);
-}
+void BucketSeries::add(TimeMs ts, const Partial& p) { bucket_of(ts).merge(p); }
+
+void BucketSeries::add(TimeMs ts, const Value& v) { bucket_of(ts).add(ts, v); }
 
 std::vector<Row> bucket_rows(const std::string& sensor, const Query& q, const Bucketing& bk,
                              const std::vector<std::pair<TimeMs, Partial>>& data) {

@@ -87,8 +87,10 @@ class BucketSeries {
   const std::vector<std::pair<TimeMs, Partial>>& data() const { return data_; }
 
  private:
+  Partial& bucket_of(TimeMs ts);
   const Bucketing& bk_;
   std::vector<std::pair<TimeMs, Partial>> data_;
+  TimeMs end_ = 0;  // where the last bucket ends (its start is data_.back().first)
 };
 
 // The output rows of one sensor's buckets: fill (null or previous) between the query's
