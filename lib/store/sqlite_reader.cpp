@@ -121,12 +121,17 @@ std::vector<Segment> plan(TimeMs from, TimeMs to, bool minutes_ok, bool hours_ok
   return segs;
 }
 
-// Counts rows against the limit; false once the limit is reached (and marks truncation).
+// Counts rows against the limit; false once the limit is reached (and marks truncation),
+// or when Query::stop asks to stop (and marks that).
 class Emitter {
  public:
   Emitter(const Query& q, const std::function<void(const Row&)>& emit, QueryResult& res)
-      : limit_(q.limit), emit_(emit), res_(res) {}
+      : limit_(q.limit), stop_(q.stop), emit_(emit), res_(res) {}
   bool operator()(const Row& row) {
+    if (stop_ && stop_()) {
+      res_.stopped = true;
+      return false;
+    }
     if (limit_ && res_.rows >= *limit_) {
       res_.truncated = true;
       return false;
@@ -139,6 +144,7 @@ class Emitter {
 
  private:
   std::optional<std::uint64_t> limit_;
+  const std::function<bool()>& stop_;
   const std::function<void(const Row&)>& emit_;
   QueryResult& res_;
 };
