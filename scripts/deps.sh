@@ -12,7 +12,7 @@ BUILD_PACKAGES=(g++ cmake make pkg-config libssl-dev libpaho-mqttpp-dev libpaho-
 RUN_PACKAGES=(mosquitto nodejs npm openssl)
 # Test: browser, fuzzing toolchain, shells for completion tests, CLI peers used in assertions.
 TEST_PACKAGES=(chromium clang libclang-rt-14-dev libfuzzer-14-dev sqlite3 mosquitto-clients curl zsh fish
-  bash-completion procps dpkg-dev lintian systemd file man-db)
+  bash-completion procps dpkg-dev lintian systemd file man-db time)
 # Bench: the peers we measure against.
 BENCH_PACKAGES=(sqlite-utils hyperfine bc time python3)
 

@@ -35,6 +35,17 @@ int ms_until(Clock::time_point t) {
 Ingest::Ingest(StoreWriter& writer, LineWriter* out, Diagnostics& diag, const IngestOptions& opt)
     : writer_(writer), out_(out), diag_(diag), opt_(opt) {}
 
+template <class Fn>
+void Ingest::pass_on(Fn&& fn) {
+  if (!out_) return;
+  try {
+    fn(*out_);
+  } catch (const OutputClosed&) {
+    drop_output();
+    if (opt_.output_closed) opt_.output_closed();
+  }
+}
+
 bool Ingest::in_flight_done() const {
   return in_flight_ && in_flight_->done.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
 }
@@ -59,7 +70,7 @@ void Ingest::settle() {
     }
     if (out_ && !held.empty()) out_->buffer() += held;
   }
-  if (out_) out_->flush();
+  pass_on([](LineWriter& out) { out.flush(); });
 }
 
 void Ingest::start_commit(bool maintain) {
@@ -113,7 +124,8 @@ bool Ingest::run(int fd, const std::string& name) {
       timeout = ms_until(next_maintain);
       if (!batch_.empty()) timeout = std::min(timeout, ms_until(deadline));
     }
-    if (batch_.empty() && !in_flight_ && out_ && !out_->buffer().empty()) out_->flush();  // idle: nothing lingers
+    if (batch_.empty() && !in_flight_ && out_ && !out_->buffer().empty())
+      pass_on([](LineWriter& out) { out.flush(); });  // idle: nothing lingers
     const auto status = reader.next(timeout);
     const std::uint64_t n = reader.line_number();
     const auto bad = [&](const std::string& reason) {
@@ -136,11 +148,14 @@ bool Ingest::run(int fd, const std::string& name) {
         }
         if (r.ts == kNoTs) r.ts = now_ms();
         ++totals_.lines;
-        if (out_) {
-          std::string& dest = opt_.pass_after_commit ? held_ : out_->buffer();
-          append_reading(dest, r);
-          if (opt_.pass_after_commit) dest += '\n';
-          else out_->end_line();
+        if (out_ && opt_.pass_after_commit) {
+          append_reading(held_, r);
+          held_ += '\n';
+        } else {
+          pass_on([&r](LineWriter& out) {
+            append_reading(out.buffer(), r);
+            out.end_line();
+          });
         }
         if (batch_.empty()) deadline = Clock::now() + interval;
         batch_.push_back(std::move(r));

@@ -9,7 +9,9 @@
 // never waits on SQLite, so passed-through lines are not held up by the database.
 // A stop request (SIGINT/SIGTERM) or EOF commits everything. Bad lines go to
 // Diagnostics ("line N: reason") and never stop the loop (except under --strict, where
-// Diagnostics throws after the pending batches were committed). Called from one thread.
+// Diagnostics throws after the pending batches were committed). A closed output (EPIPE)
+// only ends the pass-through: the loop goes on storing its input to the end.
+// Called from one thread.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -33,6 +35,9 @@ struct IngestOptions {
   bool pass_after_commit = false;  // hold passed-through lines until their batch is durable
   // Called about once a second with the totals so far (the tool draws a progress line).
   std::function<void(const struct IngestTotals&)> progress;
+  // Called once when the output is closed (EPIPE): lines are no longer passed on, but
+  // every reading is still stored (storing is the job; the pass-through is a courtesy).
+  std::function<void()> output_closed;
 };
 
 struct IngestTotals {
@@ -67,6 +72,9 @@ class Ingest {
   void start_commit(bool maintain = false);
   void settle();  // waits for the job in flight; passes on its held lines
   bool in_flight_done() const;
+  // Runs an output operation; on OutputClosed drops the output and reports it once.
+  template <class Fn>
+  void pass_on(Fn&& fn);
 
   StoreWriter& writer_;
   LineWriter* out_;

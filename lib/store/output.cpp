@@ -46,6 +46,23 @@ std::size_t display_width(std::string_view s) {
   return n;
 }
 
+// Cuts `s` to at most `width` code points, the last one an ellipsis when anything was cut.
+std::string fit(std::string s, std::size_t width) {
+  if (display_width(s) <= width) return s;
+  std::size_t points = 0, cut = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
+    if (points == width - 1) {
+      cut = i;
+      break;
+    }
+    ++points;
+  }
+  s.resize(cut);
+  s += "\u2026";
+  return s;
+}
+
 }  // namespace
 
 std::optional<Format> parse_format(std::string_view name) {
@@ -79,7 +96,10 @@ void RowFormatter::start(std::string& out) {
 
 void RowFormatter::emit_cells(std::string& out, std::vector<std::string> cells) {
   if (format_ == Format::Table) {
+    for (auto& c : cells) c = fit(std::move(c), kTableMaxWidth);  // memory stays bounded too
+    if (!width_.empty()) return render_row(out, cells);
     table_.push_back(std::move(cells));
+    if (table_.size() > kTableWindow) fix_widths(out);  // the header plus a window of rows
     return;
   }
   for (std::size_t i = 0; i < cells.size(); ++i) {
@@ -153,24 +173,33 @@ void RowFormatter::add(std::string& out, const SensorInfo& s) {
 
 void RowFormatter::finish(std::string& out) {
   start(out);
-  if (format_ != Format::Table) return;
-  std::vector<std::size_t> width;
+  if (format_ == Format::Table && width_.empty()) fix_widths(out);
+}
+
+void RowFormatter::fix_widths(std::string& out) {
   for (const auto& row : table_) {
-    width.resize(std::max(width.size(), row.size()), 0);
-    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], display_width(row[i]));
+    width_.resize(std::max(width_.size(), row.size()), 0);
+    for (std::size_t i = 0; i < row.size(); ++i) width_[i] = std::max(width_[i], display_width(row[i]));
   }
-  for (const auto& row : table_) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      if (i) line += "  ";
-      line += row[i];
-      if (i + 1 < row.size()) line.append(width[i] - display_width(row[i]), ' ');
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line;
-    out += '\n';
-  }
+  for (auto& w : width_) w = std::max<std::size_t>(w, 1);
+  for (const auto& row : table_) render_row(out, row);
   table_.clear();
+  table_.shrink_to_fit();
+}
+
+void RowFormatter::render_row(std::string& out, const std::vector<std::string>& row) const {
+  std::string line;
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    if (i) line += "  ";
+    const std::size_t w = i < width_.size() ? width_[i] : kTableMaxWidth;
+    std::string cell = fit(row[i], w);  // rows after the window may be wider than it
+    const std::size_t shown = display_width(cell);
+    line += cell;
+    if (i + 1 < row.size()) line.append(w - shown, ' ');
+  }
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  out += line;
+  out += '\n';
 }
 
 }  // namespace sensorpipe::store

@@ -2,8 +2,10 @@
 //
 // history-query prints with it; ws-serve may reuse the JSON form. A RowFormatter is
 // plain state, one per output. JSON Lines and CSV/TSV lines are produced one at a time
-// (streaming); the table form collects rows and renders them at finish(), since column
-// widths need every row.
+// (streaming). The table form sizes its columns from the header and a first window of
+// kTableWindow rows (held, then printed), and streams every later row with those widths;
+// a cell wider than its column, or than kTableMaxWidth code points, is cut with an
+// ellipsis, so memory stays bounded whatever the number or size of the rows.
 #pragma once
 #include <optional>
 #include <string>
@@ -30,16 +32,22 @@ class RowFormatter {
   // Appends what was held back (the table), or the header alone when there were no rows.
   void finish(std::string& out);
 
+  static constexpr std::size_t kTableWindow = 1000;   // rows that size the table's columns
+  static constexpr std::size_t kTableMaxWidth = 64;   // widest table cell, in code points
+
  private:
   void emit_cells(std::string& out, std::vector<std::string> cells);
   void start(std::string& out);
+  void fix_widths(std::string& out);  // sizes the columns from table_, prints and frees it
+  void render_row(std::string& out, const std::vector<std::string>& row) const;
 
   Format format_;
   std::vector<Agg> aggs_;
   bool buckets_ = false;
   std::vector<std::string> header_;
   bool header_done_ = false;
-  std::vector<std::vector<std::string>> table_;
+  std::vector<std::vector<std::string>> table_;  // the window, until the widths are fixed
+  std::vector<std::size_t> width_;               // fixed column widths (empty until then)
 };
 
 }  // namespace sensorpipe::store

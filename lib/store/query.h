@@ -48,6 +48,9 @@ struct Query {
   std::optional<std::uint64_t> limit;  // at most this many rows in total
   bool descending = false;
   std::string tz;                    // IANA zone: buckets of whole days start at local midnight; empty = UTC
+  // Asked before each row is emitted (run() only); true ends the run there, with
+  // QueryResult::stopped. The caller decides what a stop is (history-query: a signal).
+  std::function<bool()> stop;
 };
 
 // One output row: a raw reading, or one bucket of one sensor.
@@ -69,6 +72,7 @@ struct SensorInfo {
 struct QueryResult {
   std::uint64_t rows = 0;
   bool truncated = false;  // the limit cut the result
+  bool stopped = false;    // Query::stop ended the run early
   bool used_rollups = false;
   std::uint64_t cursor = 0;  // the follow position of the snapshot this answer was read from
 };

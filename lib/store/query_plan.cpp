@@ -56,6 +56,10 @@ std::pair<bool, bool> rollups_usable(const Bucketing& bk, TimeMs probe) {
 }
 
 bool Emitter::operator()(const Row& row) {
+  if (stop_ && stop_()) {
+    res_.stopped = true;
+    return false;
+  }
   if (limit_ && res_.rows >= *limit_) {
     res_.truncated = true;
     return false;

@@ -67,13 +67,15 @@ std::pair<bool, bool> rollups_usable(const Bucketing& bk, TimeMs probe);
 class Emitter {
  public:
   Emitter(const Query& q, const std::function<void(const Row&)>& emit, QueryResult& res)
-      : limit_(q.limit), emit_(emit), res_(res) {}
-  // false once the limit is reached (the row is not emitted; the result is marked truncated).
+      : limit_(q.limit), stop_(q.stop), emit_(emit), res_(res) {}
+  // false once the limit is reached (the row is not emitted; the result is marked truncated),
+  // or when Query::stop asks to stop (the result is marked stopped).
   bool operator()(const Row& row);
   bool full() const { return limit_ && res_.rows >= *limit_; }
 
  private:
   std::optional<std::uint64_t> limit_;
+  const std::function<bool()>& stop_;
   const std::function<void(const Row&)>& emit_;
   QueryResult& res_;
 };

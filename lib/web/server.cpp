@@ -14,11 +14,11 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <deque>
 #include <future>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <websocketpp/config/asio.hpp>
@@ -27,9 +27,11 @@
 #include <boost/version.hpp>
 
 #include "core/errors.h"
-#include "core/pattern.h"
 #include "web/api.h"
+#include "web/broadcast.h"
 #include "web/http.h"
+#include "web/job_queue.h"
+#include "web/routing.h"
 #include "web/static_files.h"
 
 namespace sensorpipe::web {
@@ -59,53 +61,6 @@ constexpr std::size_t kChunkBytes = 256 * 1024;        // frames per prepared me
 constexpr std::size_t kMaxPendingBytes = 64 << 20;     // stdin outruns the I/O thread: drop beyond this
 constexpr std::size_t kReplayItems = 4096;             // SSE Last-Event-ID catch-up window
 
-struct Item {
-  std::uint64_t seq;
-  std::string sensor;
-  std::string line;
-};
-
-void append_ws_frame(std::string& out, std::string_view payload) {
-  out += static_cast<char>(0x81);  // FIN + text
-  const std::size_t n = payload.size();
-  if (n < 126) {
-    out += static_cast<char>(n);
-  } else if (n < 65536) {
-    out += static_cast<char>(126);
-    out += static_cast<char>((n >> 8) & 0xff);
-    out += static_cast<char>(n & 0xff);
-  } else {
-    out += static_cast<char>(127);
-    for (int shift = 56; shift >= 0; shift -= 8) out += static_cast<char>((static_cast<std::uint64_t>(n) >> shift) & 0xff);
-  }
-  out.append(payload);
-}
-
-void append_sse_event(std::string& out, const Item& item) {
-  out += "id: ";
-  out += std::to_string(item.seq);
-  out += "\ndata: ";
-  out += item.line;  // canonical JSON: never contains a newline
-  out += "\n\n";
-}
-
-bool matches_any(const std::vector<std::string>& patterns, const std::string& sensor) {
-  if (patterns.empty()) return true;
-  for (const auto& p : patterns) {
-    if (pattern_matches(p, sensor)) return true;
-  }
-  return false;
-}
-
-std::string join_key(const std::vector<std::string>& patterns) {
-  std::string key;
-  for (const auto& p : patterns) {
-    key += p;
-    key += '\n';
-  }
-  return key;
-}
-
 struct WsChunk {
   MessagePtr msg;
   std::size_t count = 0;
@@ -116,13 +71,18 @@ struct SseChunk {
   std::size_t count = 0;
 };
 
+// Answers to one client's messages go out in the order the messages came, although a
+// command's answer waits for its line to be written: a slot per message, sent from the front.
+using ReplySlot = std::shared_ptr<std::optional<std::string>>;
+
 template <class ConPtr>
 struct WsClient {
   ConPtr con;
   std::string id;
   std::vector<std::string> patterns;
-  std::string key;  // join_key(patterns): clients with equal keys share chunks
+  std::string key;  // subscription_key(patterns): clients with equal keys share chunks
   bool dropped = false;
+  std::deque<ReplySlot> replies;  // answers not yet sent, in message order
 };
 
 template <class ConPtr>
@@ -212,22 +172,21 @@ struct ServerImpl final : Server::Impl {
   // I/O thread only.
   std::map<void*, WsClientT> ws_clients;
   std::map<void*, std::shared_ptr<SseClientT>> sse_clients;
-  std::deque<Item> replay;
+  // WebSocket handshakes admitted by on_validate but not yet open: they count against
+  // --max-clients, or a burst of simultaneous handshakes all pass the check.
+  std::set<void*> admitted;
+  ReplayWindow replay{kReplayItems};
   std::uint64_t next_client = 1;
   bool stopping = false;
 
-  // API worker.
-  std::thread worker;
-  std::mutex jobs_mutex;
-  std::condition_variable jobs_cv;
-  std::deque<std::function<void()>> jobs;
-  bool worker_stop = false;
+  // API queries, on a worker thread of their own (created at start).
+  std::unique_ptr<JobQueue> jobs;
 
   ServerImpl(ServerOptions o, Metrics& m, MemoryHistory& r, std::unique_ptr<HistorySource> db, Server::CommandSink s,
              Server::Logger l)
       : opts(std::move(o)), metrics(m), recent(r), database(std::move(db)), sink(std::move(s)), log(std::move(l)) {}
 
-  std::size_t client_count() const { return ws_clients.size() + sse_clients.size(); }
+  std::size_t client_count() const { return ws_clients.size() + sse_clients.size() + admitted.size(); }
   void init_tls();  // specialised below: nothing for plain, the certificate for TLS
 
   // ---- refusals -----------------------------------------------------------------
@@ -247,24 +206,18 @@ struct ServerImpl final : Server::Impl {
 
   // Checks shared by /ws and /events; false after filling in a refusal.
   bool admit(const ConPtr& con, const Target& target, const char* what) {
-    if (!authorized(con, target)) {
-      refuse(con, 401, what, "missing or wrong token");
-      con->replace_header("WWW-Authenticate", "Bearer");
-      return false;
-    }
-    if (!origin_allowed(con->get_request_header("Origin"), con->get_request_header("Host"), opts.allowed_origins)) {
-      refuse(con, 403, what, "origin " + con->get_request_header("Origin") + " is not allowed");
-      return false;
-    }
-    if (client_count() >= opts.max_clients) {
-      refuse(con, 503, what, "too many clients (--max-clients " + std::to_string(opts.max_clients) + ")");
-      return false;
-    }
-    if (stopping) {
-      refuse(con, 503, what, "shutting down");
-      return false;
-    }
-    return true;
+    AdmissionRequest r;
+    r.token_ok = authorized(con, target);
+    r.origin = con->get_request_header("Origin");
+    r.origin_ok = origin_allowed(r.origin, con->get_request_header("Host"), opts.allowed_origins);
+    r.clients = client_count();
+    r.max_clients = opts.max_clients;
+    r.stopping = stopping;
+    const auto refusal = admission(r);
+    if (!refusal) return true;
+    refuse(con, refusal->status, what, refusal->reason);
+    if (refusal->status == 401) con->replace_header("WWW-Authenticate", "Bearer");
+    return false;
   }
 
   // ---- WebSocket ------------------------------------------------------------------
@@ -275,17 +228,20 @@ struct ServerImpl final : Server::Impl {
       refuse(con, 404, "websocket", "no WebSocket endpoint at " + target.path + " (use /ws)");
       return false;
     }
-    return admit(con, target, "websocket");
+    if (!admit(con, target, "websocket")) return false;
+    admitted.insert(con.get());
+    return true;
   }
 
   void on_open(connection_hdl hdl) {
     ConPtr con = srv.get_con_from_hdl(hdl);
+    admitted.erase(con.get());
     WsClientT c;
     c.con = con;
     c.id = "ws-" + std::to_string(next_client++);
     Target target = parse_target(con->get_resource());
     c.patterns = target.params_of("sensor");  // /ws?sensor=home/# subscribes at connect time
-    c.key = join_key(c.patterns);
+    c.key = subscription_key(c.patterns);
     con->send(hello_message(c.id, opts.version), websocketpp::frame::opcode::text);
     ws_clients.emplace(con.get(), std::move(c));
     metrics.ws_clients.store(ws_clients.size(), std::memory_order_relaxed);
@@ -294,13 +250,48 @@ struct ServerImpl final : Server::Impl {
 
   void on_close(connection_hdl hdl) {
     ConPtr con = srv.get_con_from_hdl(hdl);
+    admitted.erase(con.get());  // a handshake that failed after it was admitted
     ws_clients.erase(con.get());
     metrics.ws_clients.store(ws_clients.size(), std::memory_order_relaxed);
   }
 
   void reply(WsClientT& c, const std::string& text) {
-    websocketpp::lib::error_code ec;
-    srv.send(c.con->get_handle(), text, websocketpp::frame::opcode::text, ec);
+    c.replies.push_back(std::make_shared<std::optional<std::string>>(text));
+    send_replies(c);
+  }
+
+  // Sends the answers at the front that are ready; one still waiting holds back those behind it.
+  void send_replies(WsClientT& c) {
+    while (!c.replies.empty() && c.replies.front()->has_value()) {
+      websocketpp::lib::error_code ec;
+      srv.send(c.con->get_handle(), **c.replies.front(), websocketpp::frame::opcode::text, ec);
+      c.replies.pop_front();
+    }
+  }
+
+  // A command is acknowledged only once its line is written to stdout; one that cannot be
+  // written is answered with an error (never acknowledged, then lost).
+  void send_command(WsClientT& c, const ClientMessage& m) {
+    auto slot = std::make_shared<std::optional<std::string>>();
+    c.replies.push_back(slot);
+    std::weak_ptr<void> weak = c.con->get_handle();
+    sink(m.line, [this, slot, weak, target = m.target](bool written, const std::string& why) {
+      // Any thread (the writer's, or this one when refused at once): answer on the I/O thread.
+      net::post(srv.get_io_service(), [this, slot, weak, target, written, why] {
+        if (written) {
+          metrics.commands.fetch_add(1, std::memory_order_relaxed);
+          *slot = ack_message(target);
+        } else {
+          metrics.commands_dropped.fetch_add(1, std::memory_order_relaxed);
+          metrics.client_errors.fetch_add(1, std::memory_order_relaxed);
+          *slot = error_message("command not sent: " + why);
+        }
+        auto alive = weak.lock();
+        if (!alive) return;
+        auto it = ws_clients.find(alive.get());
+        if (it != ws_clients.end()) send_replies(it->second);
+      });
+    });
   }
 
   void on_message(connection_hdl hdl, typename WsServer::message_ptr msg) {
@@ -330,16 +321,10 @@ struct ServerImpl final : Server::Impl {
         c.patterns.clear();
         break;
       case ClientMessage::Kind::Command:
-        if (!sink(m.line)) {
-          metrics.commands_dropped.fetch_add(1, std::memory_order_relaxed);
-          return fail("command not sent: the output is not being read");
-        }
-        metrics.commands.fetch_add(1, std::memory_order_relaxed);
-        reply(c, ack_message(m.target));
-        return;
+        return send_command(c, m);
     }
     if (c.patterns.size() > 256) c.patterns.resize(256);
-    c.key = join_key(c.patterns);
+    c.key = subscription_key(c.patterns);
     reply(c, subscribed_message(c.patterns));
   }
 
@@ -355,28 +340,19 @@ struct ServerImpl final : Server::Impl {
     if (batch.empty()) return;
     std::map<std::string, std::vector<WsChunk>> ws_chunks;
     std::map<std::string, std::vector<SseChunk>> sse_chunks;
+    // Encoded once per distinct subscription, shared by every client that has it.
     auto build_ws = [&](const WsClientT& c) -> const std::vector<WsChunk>& {
       auto found = ws_chunks.find(c.key);
       if (found != ws_chunks.end()) return found->second;
       std::vector<WsChunk>& chunks = ws_chunks[c.key];
-      WsChunk cur;
-      for (const auto& item : batch) {
-        if (!matches_any(c.patterns, item.sensor)) continue;
-        if (!cur.msg) {
-          cur.msg = std::make_shared<Message>(Message::con_msg_man_ptr(), websocketpp::frame::opcode::text, 0);
-          cur.msg->set_prepared(true);  // ready-made frames: websocketpp writes the bytes as they are
-        }
-        append_ws_frame(cur.msg->get_raw_payload(), item.line);
-        ++cur.count;
-        if (cur.msg->get_raw_payload().size() >= kChunkBytes) {
-          cur.bytes = cur.msg->get_raw_payload().size();
-          chunks.push_back(std::move(cur));
-          cur = WsChunk{};
-        }
-      }
-      if (cur.msg) {
-        cur.bytes = cur.msg->get_raw_payload().size();
-        chunks.push_back(std::move(cur));
+      for (auto& chunk : encode_chunks(batch, c.patterns, Framing::WebSocket, kChunkBytes)) {
+        WsChunk w;
+        w.msg = std::make_shared<Message>(Message::con_msg_man_ptr(), websocketpp::frame::opcode::text, 0);
+        w.msg->set_prepared(true);  // ready-made frames: websocketpp writes the bytes as they are
+        w.bytes = chunk.bytes.size();
+        w.count = chunk.count;
+        w.msg->get_raw_payload() = std::move(chunk.bytes);
+        chunks.push_back(std::move(w));
       }
       return chunks;
     };
@@ -384,20 +360,8 @@ struct ServerImpl final : Server::Impl {
       auto found = sse_chunks.find(c.key);
       if (found != sse_chunks.end()) return found->second;
       std::vector<SseChunk>& chunks = sse_chunks[c.key];
-      std::string text;
-      std::size_t count = 0;
-      auto finish = [&] {
-        if (count) chunks.push_back({std::make_shared<const std::string>(std::move(text)), count});
-        text.clear();
-        count = 0;
-      };
-      for (const auto& item : batch) {
-        if (!matches_any(c.patterns, item.sensor)) continue;
-        append_sse_event(text, item);
-        ++count;
-        if (text.size() >= kChunkBytes) finish();
-      }
-      finish();
+      for (auto& chunk : encode_chunks(batch, c.patterns, Framing::Sse, kChunkBytes))
+        chunks.push_back({std::make_shared<const std::string>(std::move(chunk.bytes)), chunk.count});
       return chunks;
     };
 
@@ -425,10 +389,7 @@ struct ServerImpl final : Server::Impl {
         if (!sse_enqueue(c, chunk.text, chunk.count)) break;
       }
     }
-    for (auto& item : batch) {
-      replay.push_back(std::move(item));
-      if (replay.size() > kReplayItems) replay.pop_front();
-    }
+    for (auto& item : batch) replay.add(std::move(item));
   }
 
   void drop_ws(const ConPtr& con) {
@@ -450,7 +411,7 @@ struct ServerImpl final : Server::Impl {
     c->con = con;
     c->id = "sse-" + std::to_string(next_client++);
     c->patterns = target.params_of("sensor");
-    c->key = join_key(c->patterns);
+    c->key = subscription_key(c->patterns);
     sse_clients.emplace(con.get(), c);
     metrics.sse_clients.store(sse_clients.size(), std::memory_order_relaxed);
     metrics.sse_connections_total.fetch_add(1, std::memory_order_relaxed);
@@ -462,13 +423,7 @@ struct ServerImpl final : Server::Impl {
     if (last.empty()) last = target.param("lastEventId").value_or("");
     std::size_t replayed = 0;
     if (!last.empty()) {
-      std::uint64_t since = std::strtoull(last.c_str(), nullptr, 10);
-      for (const auto& item : replay) {
-        if (item.seq > since && matches_any(c->patterns, item.sensor)) {
-          append_sse_event(head, item);
-          ++replayed;
-        }
-      }
+      replayed = replay.append_since(head, std::strtoull(last.c_str(), nullptr, 10), c->patterns);
     }
     sse_enqueue(c, std::make_shared<const std::string>(std::move(head)), replayed);
     sse_watch(c);
@@ -557,56 +512,57 @@ struct ServerImpl final : Server::Impl {
     const std::string& method = con->get_request().get_method();
     Target target = parse_target(con->get_resource());
     const std::string& path = target.path;
-    if (method != "GET" && method != "HEAD") {
+    const Route route = route_request(method, path);
+    if (route == Route::MethodNotAllowed) {
       con->replace_header("Allow", "GET, HEAD");
       return send_reply(con, error_reply(405, "only GET and HEAD are supported"));
     }
-    if (path == "/healthz") {
+    if (route == Route::Health) {
       HttpReply r;
       r.content_type = "text/plain; charset=utf-8";
       r.body = stopping ? "stopping\n" : "ok\n";
       r.status = stopping ? 503 : 200;
       return send_reply(con, r);
     }
-    if (path == "/metrics" || path == "/events" || path.compare(0, 5, "/api/") == 0) {
-      if (!authorized(con, target)) {
-        refuse(con, 401, path, "missing or wrong token");
-        con->replace_header("WWW-Authenticate", "Bearer");
-        return;
-      }
-    }
-    if (path == "/metrics") {
-      HttpReply r;
-      r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-      r.body = metrics.render();
-      return send_reply(con, r);
-    }
-    if (path == "/events") {
-      if (!admit(con, target, "event stream")) return;
-      return start_sse(con, target);
-    }
-    if (path == "/api/sensors" || path == "/api/history") {
-      con->defer_http_response();
-      std::lock_guard lock(jobs_mutex);
-      jobs.push_back([this, con, target] {
-        HttpReply r;
-        HistorySource& source = database ? *database : static_cast<HistorySource&>(recent);
-        try {
-          r = target.path == "/api/sensors" ? sensors_reply(source, &recent, target)
-                                            : history_reply(source, target, now_ms(), opts.max_points);
-        } catch (const std::exception& e) {
-          r = error_reply(500, e.what());
-        }
-        net::post(srv.get_io_service(), [this, con, r = std::move(r)] {
-          send_reply(con, r);
-          websocketpp::lib::error_code ec;
-          con->send_http_response(ec);
-        });
-      });
-      jobs_cv.notify_one();
+    if (needs_token(path) && !authorized(con, target)) {
+      refuse(con, 401, path, "missing or wrong token");
+      con->replace_header("WWW-Authenticate", "Bearer");
       return;
     }
-    if (path == "/ws") return send_reply(con, error_reply(426, "/ws is a WebSocket endpoint"));
+    switch (route) {
+      case Route::Metrics: {
+        HttpReply r;
+        r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+        r.body = metrics.render();
+        return send_reply(con, r);
+      }
+      case Route::Events:
+        if (!admit(con, target, "event stream")) return;
+        return start_sse(con, target);
+      case Route::Sensors:
+      case Route::History:
+        con->defer_http_response();
+        jobs->push([this, con, target, route] {
+          HttpReply r;
+          HistorySource& source = database ? *database : static_cast<HistorySource&>(recent);
+          try {
+            r = route == Route::Sensors ? sensors_reply(source, &recent, target)
+                                        : history_reply(source, target, now_ms(), opts.max_points);
+          } catch (const std::exception& e) {
+            r = error_reply(500, e.what());
+          }
+          net::post(srv.get_io_service(), [this, con, r = std::move(r)] {
+            send_reply(con, r);
+            websocketpp::lib::error_code ec;
+            con->send_http_response(ec);
+          });
+        });
+        return;
+      case Route::WebSocketOnly:
+        return send_reply(con, error_reply(426, "/ws is a WebSocket endpoint"));
+      default:
+        break;
+    }
     std::optional<StaticFile> file;
     if (files) file = files->get(path);
     if (!file) {
@@ -635,20 +591,6 @@ struct ServerImpl final : Server::Impl {
       return;
     }
     con->set_body(std::move(file->body));
-  }
-
-  void run_worker() {
-    for (;;) {
-      std::function<void()> job;
-      {
-        std::unique_lock lock(jobs_mutex);
-        jobs_cv.wait(lock, [&] { return worker_stop || !jobs.empty(); });
-        if (jobs.empty()) return;
-        job = std::move(jobs.front());
-        jobs.pop_front();
-      }
-      job();
-    }
   }
 
   // ---- life cycle -------------------------------------------------------------------
@@ -695,7 +637,7 @@ struct ServerImpl final : Server::Impl {
     bound_port = srv.get_local_endpoint(lec).port();
     keepalive = std::make_unique<net::steady_timer>(srv.get_io_service());
     schedule_keepalive();
-    worker = std::thread([this] { run_worker(); });
+    jobs = std::make_unique<JobQueue>();
     io_thread = std::thread([this] {
       try {
         srv.run();
@@ -734,12 +676,7 @@ struct ServerImpl final : Server::Impl {
     }
     srv.stop();
     if (io_thread.joinable()) io_thread.join();
-    {
-      std::lock_guard lock(jobs_mutex);
-      worker_stop = true;
-    }
-    jobs_cv.notify_all();
-    if (worker.joinable()) worker.join();
+    if (jobs) jobs->stop();
   }
 
   std::uint16_t port() const override { return bound_port; }

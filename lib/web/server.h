@@ -7,7 +7,12 @@
 // to a batch that the I/O thread turns into frames shared by every client. Each
 // client's queue is bounded (ServerOptions::client_queue_bytes); a client that
 // falls behind is dropped (or skipped) and counted in Metrics. Commands go to the
-// CommandSink on the I/O thread; the sink must not block (see CommandOutput).
+// CommandSink on the I/O thread; the sink must not block (see CommandOutput), and the
+// client's acknowledgement waits until the sink reports the line written (answers to one
+// client's messages keep their order). --max-clients counts WebSocket handshakes from the
+// moment they are admitted, so it holds however many arrive at once.
+// The plain C++ parts are in broadcast.h (framing, chunks, replay), routing.h (endpoints,
+// admission) and job_queue.h (the API worker).
 // Errors at start (address in use, bad TLS files) throw RuntimeError; a certificate
 // without a key (or the reverse) throws UsageError.
 // The websocketpp machinery is confined to server.cpp (it is costly to compile).
@@ -57,8 +62,10 @@ bool parse_listen(std::string_view text, std::string& host, std::uint16_t& port)
 
 class Server {
  public:
-  // Returns false when the line was not accepted (the output is backed up).
-  using CommandSink = std::function<bool(const std::string& line)>;
+  // Called exactly once per command line, from any thread: written, or not with the reason.
+  using CommandDone = std::function<void(bool written, const std::string& reason)>;
+  // Takes a command line for stdout; must not block; calls `done` when it knows the outcome.
+  using CommandSink = std::function<void(const std::string& line, CommandDone done)>;
   // Receives one-line notes for stderr (refusals, dropped clients); called from server threads.
   using Logger = std::function<void(const std::string& message)>;
 

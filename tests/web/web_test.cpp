@@ -1,5 +1,6 @@
 // Unit tests of lib/web's pure pieces: URL handling, static file confinement, client
-// message validation, the in-memory history and its buckets, socket options of the server.
+// message validation, the in-memory history and its buckets, socket options of the server
+// (the server's plain C++ parts are tested in server_parts_test.cpp).
 #include <catch2/catch.hpp>
 
 #include <netinet/in.h>
@@ -216,7 +217,9 @@ TEST_CASE("the server's client sockets have TCP_NODELAY") {
   MemoryHistory recent;
   ServerOptions opt;
   opt.port = 0;
-  Server server(opt, metrics, recent, nullptr, [](const std::string&) { return true; }, [](const std::string&) {});
+  Server server(
+      opt, metrics, recent, nullptr, [](const std::string&, Server::CommandDone done) { done(true, ""); },
+      [](const std::string&) {});
   server.start();
   int client = ::socket(AF_INET, SOCK_STREAM, 0);
   REQUIRE(client >= 0);
@@ -232,8 +235,11 @@ TEST_CASE("the server's client sockets have TCP_NODELAY") {
   socklen_t len = sizeof mine;
   REQUIRE(::getsockname(client, reinterpret_cast<sockaddr*>(&mine), &len) == 0);
 
+  // The server sets the option just after accepting: wait until the socket exists and has
+  // it (up to 20 s), rather than read it the moment the socket shows up.
   int found = -1, nodelay = 0;
-  for (int attempt = 0; attempt < 2000 && found < 0; ++attempt) {  // up to 20 s: the server accepts on its own thread
+  for (int attempt = 0; attempt < 2000 && !(found >= 0 && nodelay != 0); ++attempt) {
+    found = -1;
     for (const auto& entry : fs::directory_iterator("/proc/self/fd")) {
       const int fd = std::atoi(entry.path().filename().c_str());
       sockaddr_in local{}, peer{};
@@ -248,7 +254,7 @@ TEST_CASE("the server's client sockets have TCP_NODELAY") {
         break;
       }
     }
-    if (found < 0) ::usleep(10'000);
+    if (found < 0 || nodelay == 0) ::usleep(10'000);
   }
   ::close(client);
   server.stop();

@@ -1,7 +1,8 @@
 // db-store: stores JSON Lines readings in an SQLite database and passes them on.
 //
 // Sits in the middle of a pipeline: every accepted reading is written to stdout at once
-// (or, with --pass-after-commit, once it is durable). Storage, batching, roll-ups and
+// (or, with --pass-after-commit, once it is durable). A closed stdout ends the pass-through,
+// never the storing. Storage, batching, roll-ups and
 // retention live in lib/store (StoreWriter, Ingest); this file wires options to them.
 #include <sys/stat.h>
 #include <unistd.h>
@@ -123,18 +124,16 @@ int main(int argc, char** argv) {
                                              t.stored.inserted + t.stored.replaced + t.stored.duplicates);
         [[maybe_unused]] auto n = ::write(2, line.data(), line.size());
       };
+    // Storing is this program's job: a reader of the pass-through that goes away (`| head`)
+    // ends the pass-through only, with one note, and every input line is still stored.
+    iopt.output_closed = [&tool] { tool.diag().info("stdout closed: no longer passing readings on; storing goes on"); };
     store::Ingest ingest(*writer, out ? &*out : nullptr, tool.diag(), iopt);
 
     bool go_on = true;
-    try {
-      const bool several = o.input.files.size() > 1;
-      cli::for_each_input(o.input.files, [&](int fd, const std::string& name) {
-        if (go_on) go_on = ingest.run(fd, several ? name : std::string());
-      });
-    } catch (const OutputClosed&) {
-      // The consumer went away: keep what was read (a quiet exit 0, as for every tool).
-      ingest.drop_output();
-    }
+    const bool several = o.input.files.size() > 1;
+    cli::for_each_input(o.input.files, [&](int fd, const std::string& name) {
+      if (go_on) go_on = ingest.run(fd, several ? name : std::string());
+    });
     ingest.finish();
     if (progress_shown) {
       [[maybe_unused]] auto n = ::write(2, "\r\033[K", 4);  // clear the progress line

@@ -2,6 +2,7 @@
 //
 // The query engine is lib/store (HistoryReader, shared with ws-serve); this file maps
 // options to a Query, prints rows with RowFormatter, and runs the --follow poll loop.
+// A stop request (SIGINT/SIGTERM) ends an export at a row boundary, through Query::stop.
 #include <poll.h>
 
 #include <fmt/format.h>
@@ -109,7 +110,9 @@ int main(int argc, char** argv) {
     if (!format) throw UsageError("--format: expected jsonl, csv, tsv or table");
     if (o.follow && *format == store::Format::Table) throw UsageError("--follow cannot print a table; use jsonl, csv or tsv");
     if (o.list && o.follow) throw UsageError("--list-sensors cannot be combined with --follow");
-    const store::Query q = build_query(o);
+    store::Query q = build_query(o);
+    // SIGINT/SIGTERM end a long export at the next row (output flushed up to it, exit 0).
+    q.stop = [] { return stop_requested(); };
     auto reader = store::HistoryReader::open(cli::require_db(o.db));
     LineWriter out(1, o.output.policy(!o.follow));
 
@@ -130,7 +133,7 @@ int main(int argc, char** argv) {
     out.flush();
     if (res.truncated)
       tool.diag().info(fmt::format("output limited to {} rows by --limit; more rows match", *q.limit));
-    if (!o.follow) return 0;
+    if (!o.follow || res.stopped) return 0;
 
     std::uint64_t cursor = res.cursor;
     while (!wait_or_stop(kFollowPollMs)) cursor = reader->follow(cursor, q, print);

@@ -5,7 +5,8 @@
 // closes the loop from sensors to browser and back.
 //
 // Threads: this main thread reads stdin (it never touches the network); the server
-// runs its own network and API threads; commands are written by a writer thread.
+// runs its own network and API threads; commands are written by a writer thread, which
+// also notices at once when stdout is closed and then stops the program.
 #include <poll.h>
 #include <unistd.h>
 
@@ -175,10 +176,14 @@ int main(int argc, char** argv) {
 
     web::Metrics metrics;
     web::MemoryHistory recent(opts.history_points);
+    // A closed stdout ends ws-serve quietly and at once, like every program of the toolkit
+    // (a supervisor then restarts the pipeline); commands it could not write are answered
+    // to their clients with an error.
     web::CommandOutput commands(
         1, 1024, [] { request_stop(); }, [&](const std::string& e) { diag.error("writing commands: " + e); });
     web::Server server(
-        so, metrics, recent, std::move(database), [&](const std::string& line) { return commands.offer(line); },
+        so, metrics, recent, std::move(database),
+        [&](const std::string& line, web::Server::CommandDone done) { commands.offer(line, std::move(done)); },
         [&](const std::string& message) { diag.info(message); });
     server.start();
     const std::string shown_host = so.host.find(':') != std::string::npos ? "[" + so.host + "]" : so.host;
@@ -187,6 +192,7 @@ int main(int argc, char** argv) {
               "/ (WebSocket /ws, SSE /events)");
     pump_stdin(opts, server, metrics, diag);
     server.stop();
+    commands.finish();  // while the server still exists: the last answers are posted to it
     diag.summary();
     return 0;
   });
