@@ -407,7 +407,7 @@ class Renderer {
     for (std::size_t i = 0; i < bars.size(); ++i) {
       set_color(cr_, bars[i]->color);
       for (const auto& [t, v] : bars[i]->points) {
-        if (!v) continue;
+        if (!v || *v == 0) continue;  // nothing to draw (and no empty path in an SVG)
         double from = 0, to = *v;
         if (stack) {
           auto& b = base[t];
