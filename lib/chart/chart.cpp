@@ -294,7 +294,6 @@ class Renderer {
   void compute_ranges() {
     TimeMs tmin = kMaxTimeMs, tmax = kMinTimeMs;
     double lo = DBL_MAX, hi = -DBL_MAX;
-    const auto bars = bar_series();
     const TimeMs width = slot();
     for (const auto& n : numeric_)
       for (const auto& [t, v] : n.points) {
@@ -305,6 +304,18 @@ class Renderer {
         lo = std::min(lo, *v);
         hi = std::max(hi, *v);
       }
+    // The queried range when it is bounded, otherwise the data's.
+    const bool from_set = spec_.from && *spec_.from > kMinTimeMs, to_set = spec_.to && *spec_.to < kMaxTimeMs;
+    tfrom_ = from_set ? *spec_.from : tmin;
+    tto_ = to_set ? *spec_.to : tmax;
+    if (tfrom_ >= tto_ && tfrom_ <= kMaxTimeMs && tfrom_ >= kMinTimeMs) {  // one instant: half an hour either side
+      tfrom_ -= 1800000;
+      tto_ += 1800000;
+    }
+    time_ok_ = tfrom_ < tto_ && tfrom_ >= kMinTimeMs && tto_ <= kMaxTimeMs;
+    if (!time_ok_) tfrom_ = 0, tto_ = 1;
+
+    const auto bars = bar_series();
     if (!bars.empty() && has_data_) {
       lo = std::min(lo, 0.0);
       hi = std::max(hi, 0.0);
@@ -322,18 +333,6 @@ class Renderer {
     if (!has_data_) lo = 0, hi = 1;
     ylo_ = lo;
     yhi_ = hi;
-    // The queried range when it is bounded, otherwise the data's.
-    tfrom_ = spec_.from && *spec_.from > kMinTimeMs ? *spec_.from : tmin;
-    tto_ = spec_.to && *spec_.to < kMaxTimeMs ? *spec_.to : tmax;
-    if (tmin <= tmax) {
-      if (!(spec_.from && *spec_.from > kMinTimeMs)) tfrom_ = std::min(tfrom_, tmin);
-      if (!(spec_.to && *spec_.to < kMaxTimeMs)) tto_ = std::max(tto_, tmax);
-    }
-    if (tfrom_ >= tto_ && tfrom_ <= kMaxTimeMs && tfrom_ >= kMinTimeMs) {  // one instant: half an hour either side
-      tfrom_ -= 1800000;
-      tto_ += 1800000;
-    }
-    time_ok_ = tfrom_ < tto_ && tfrom_ >= kMinTimeMs && tto_ <= kMaxTimeMs;
   }
 
   // Grouped bars side by side while each gets at least 3 px, stacked otherwise (a year
