@@ -123,9 +123,10 @@ class Text {
   Text(const Text&) = delete;
   Text& operator=(const Text&) = delete;
 
-  // Sets the text; width > 0 ellipsizes (in the middle, where long sensor paths differ least).
-  // Returns the extent (width, height) in user units.
-  std::pair<double, double> set(const std::string& text, double px, bool bold = false, double width = 0) {
+  // Sets the text; width > 0 ellipsizes (by default in the middle, where long sensor paths
+  // differ least). Returns the extent (width, height) in user units.
+  std::pair<double, double> set(const std::string& text, double px, bool bold = false, double width = 0,
+                                PangoEllipsizeMode mode = PANGO_ELLIPSIZE_MIDDLE) {
     gchar* valid = g_utf8_make_valid(text.c_str(), static_cast<gssize>(text.size()));
     PangoFontDescription* fd = pango_font_description_from_string("DejaVu Sans");
     pango_font_description_set_absolute_size(fd, px * PANGO_SCALE);
@@ -135,7 +136,7 @@ class Text {
     pango_layout_set_text(layout_, valid, -1);
     g_free(valid);
     pango_layout_set_width(layout_, width > 0 ? static_cast<int>(width * PANGO_SCALE) : -1);
-    pango_layout_set_ellipsize(layout_, width > 0 ? PANGO_ELLIPSIZE_MIDDLE : PANGO_ELLIPSIZE_NONE);
+    pango_layout_set_ellipsize(layout_, width > 0 ? mode : PANGO_ELLIPSIZE_NONE);
     int w = 0, h = 0;
     pango_layout_get_pixel_size(layout_, &w, &h);
     return {w, h};
@@ -146,8 +147,8 @@ class Text {
     pango_cairo_show_layout(cr_, layout_);
   }
   std::pair<double, double> show(const std::string& text, double px, double x, double y, bool bold = false,
-                                 double width = 0) {
-    auto size = set(text, px, bold, width);
+                                 double width = 0, PangoEllipsizeMode mode = PANGO_ELLIPSIZE_MIDDLE) {
+    auto size = set(text, px, bold, width, mode);
     draw(x, y);
     return size;
   }
@@ -217,7 +218,8 @@ class Renderer {
     double top = pad;
     if (!spec_.title.empty()) {
       set_color(cr_, theme_.text);
-      top += text_.show(spec_.title, font_ * 1.35, pad, top, true, spec_.width - 2 * pad).second + 6 * s_;
+      top += text_.show(spec_.title, font_ * 1.35, pad, top, true, spec_.width - 2 * pad, PANGO_ELLIPSIZE_END).second +
+             6 * s_;
     }
     compute_ranges();
     const double legend_h = legend_height(spec_.width - 2 * pad);
@@ -473,7 +475,7 @@ class Renderer {
   double entry_width(double avail) {
     double w = 0;
     for (const auto& n : numeric_) w = std::max(w, text_.set(n.label, font_).first);
-    w = std::min(w, std::min(360 * s_, avail - 30 * s_));
+    w = std::min(w, std::min(230 * s_, avail - 30 * s_));  // longer names are shortened
     return w + 30 * s_;
   }
   double legend_height(double avail) {
