@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 # Build: compiler, CMake, and the libraries (deps.md: libssl-dev is needed by Paho's CMake config;
 # cairo and pango draw history-query's chart images).
 BUILD_PACKAGES=(g++ cmake make pkg-config libssl-dev libpaho-mqttpp-dev libpaho-mqtt-dev libwebsocketpp-dev
-  libboost-dev libcli11-dev nlohmann-json3-dev libfmt-dev catch2 libsqlite3-dev libcairo2-dev libpango1.0-dev)
+  libboost-dev libcli11-dev nlohmann-json3-dev libfmt-dev catch2 libsqlite3-dev libcairo2-dev libpango1.0-dev
+  libfontconfig-dev)
 # Run: the broker, node/npm for the pinned dashboard assets (uPlot), the charts' font.
 RUN_PACKAGES=(mosquitto nodejs npm openssl fonts-dejavu-core)
 # Test: browser, fuzzing toolchain, shells for completion tests, CLI peers used in assertions
