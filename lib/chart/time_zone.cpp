@@ -36,7 +36,10 @@ TimeZone TimeZone::load(const std::string& name) {
   // Header: magic, version, 15 reserved bytes, then six counts.
   auto counts = [&](std::size_t at, std::int64_t c[6]) {
     if (b.size() < at + 44) throw bad("truncated");
-    for (int i = 0; i < 6; ++i) c[i] = be(b, at + 20 + 4 * static_cast<std::size_t>(i), 4);
+    for (int i = 0; i < 6; ++i) {
+      c[i] = be(b, at + 20 + 4 * static_cast<std::size_t>(i), 4);
+      if (c[i] < 0 || c[i] > (1 << 20)) throw bad("implausible counts");  // no size arithmetic can wrap
+    }
   };
   std::int64_t c[6];  // isutcnt isstdcnt leapcnt timecnt typecnt charcnt
   counts(0, c);
