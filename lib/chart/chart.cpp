@@ -470,6 +470,7 @@ class Renderer {
       // are paths, and a point alone gets a dot.
       std::vector<std::pair<double, double>> run;
       auto flush = [&](double end_x) {
+        if (!step) thin(run);
         if (run.size() == 1 && !step) {
           cairo_arc(cr_, run[0].first, run[0].second, std::max(3.0, 3 * s_), 0, 2 * M_PI);
           cairo_fill(cr_);
@@ -497,6 +498,27 @@ class Renderer {
       flush(end);
       cairo_set_dash(cr_, nullptr, 0, 0);
     }
+  }
+
+  // A line of many more points than pixel columns (a week of 1 s readings) is drawn through
+  // each column's first, lowest, highest and last point, in time order: the same picture
+  // (every extreme is kept), a fraction of the path, so SVG and PDF files stay small.
+  void thin(std::vector<std::pair<double, double>>& run) const {
+    if (run.size() <= static_cast<std::size_t>(4 * (plot_.x1 - plot_.x0))) return;
+    std::vector<std::pair<double, double>> out;
+    for (std::size_t i = 0; i < run.size();) {
+      const double column = std::floor(run[i].first);
+      std::size_t j = i, lo = i, hi = i;
+      for (; j < run.size() && std::floor(run[j].first) == column; ++j) {
+        if (run[j].second > run[lo].second) lo = j;  // larger y is lower on the image
+        if (run[j].second < run[hi].second) hi = j;
+      }
+      const std::size_t keep[4] = {i, std::min(lo, hi), std::max(lo, hi), j - 1};
+      for (std::size_t k = 0; k < 4; ++k)
+        if (k == 0 || keep[k] != keep[k - 1]) out.push_back(run[keep[k]]);
+      i = j;
+    }
+    run.swap(out);
   }
 
   // Legend entries in columns under the plot; when they would take more than a third of

@@ -98,6 +98,21 @@ for c in "${cases[@]}"; do
 done
 pass "${#cases[@]} awkward queries x png/svg/pdf: all drawn"
 
+# 100,000 raw readings of one sensor: the line goes through each pixel column's first, lowest,
+# highest and last point, so the SVG stays small (every point drawn would be over 2 MB).
+awk 'BEGIN { srand(2); for (i = 0; i < 100000; i++)
+  printf "{\"sensor\":\"lab/dense\",\"ts\":%d,\"value\":%.3f}\n", 1795341600 + i, sin(i / 5000) * 10 + rand() }' |
+  db-store -d dense.db --quiet
+run history-query -d dense.db -f svg -o odd-dense.svg
+assert_eq 0 "$status" "dense SVG exit status ($err)"
+size=$(stat -c %s odd-dense.svg)
+((size < 500000)) || fail "100,000 points drew a $size-byte SVG"
+python3 "$SP_SRC/tests/chart/svg_bars.py" odd-dense.svg none >/dev/null || fail "odd-dense.svg: not well-formed SVG"
+run history-query -d dense.db -f png -o limited.png --limit 1000
+assert_eq 0 "$status" "--limit chart exit status"
+assert_contains "$err" "history-query: chart limited to 1000 rows by --limit; more rows match" "--limit notice"
+pass "100,000 points: a $size-byte SVG; --limit says when it cut the chart"
+
 # The SVGs render in a real browser at their size.
 [[ -x /usr/bin/chromium ]] || fail "chromium is not installed (scripts/deps.sh installs it)"
 run node "$SP_SRC/tests/chart/render_svg.js" t.svg bars.svg odd*.svg

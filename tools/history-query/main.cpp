@@ -88,7 +88,8 @@ store::Query build_query(const Options& o) {
 }
 
 // -f png|svg|pdf: the whole result becomes one image, written to -o FILE or stdout.
-int write_chart(const Options& o, chart::ImageFormat format, const store::Query& q, store::HistoryReader& reader) {
+int write_chart(const Options& o, chart::ImageFormat format, const store::Query& q, store::HistoryReader& reader,
+                Diagnostics& diag) {
   if (o.follow || o.list) throw UsageError("-f " + o.format + " draws one image: it cannot be combined with --follow or --list-sensors");
   const auto style = chart::parse_style(o.style);
   if (!style) throw UsageError("--style: expected light or dark");
@@ -102,7 +103,8 @@ int write_chart(const Options& o, chart::ImageFormat format, const store::Query&
   for (const auto& s : reader.list_sensors(q.sensors))
     if (s.unit) units[s.name] = *s.unit;
   chart::SeriesBuilder series(q.every ? q.aggs : std::vector<store::Agg>{}, *mark, std::move(units));
-  reader.run(q, [&](const store::Row& row) { series.add(row); });
+  const auto res = reader.run(q, [&](const store::Row& row) { series.add(row); });
+  if (res.truncated) diag.info(fmt::format("chart limited to {} rows by --limit; more rows match", *q.limit));
   chart::ChartSpec spec;
   spec.format = format;
   spec.width = o.width;
@@ -172,7 +174,7 @@ int main(int argc, char** argv) {
   return tool.run([&] {
     if (const auto image = chart::parse_image_format(o.format)) {
       const store::Query q = build_query(o);
-      return write_chart(o, *image, q, *store::HistoryReader::open(cli::require_db(o.db)));
+      return write_chart(o, *image, q, *store::HistoryReader::open(cli::require_db(o.db)), tool.diag());
     }
     const auto format = store::parse_format(o.format);
     if (!format) throw UsageError("--format: expected jsonl, csv, tsv, table, png, svg or pdf");
