@@ -51,8 +51,9 @@ ValueAxis value_axis(double lo, double hi, int target) {
   if (!(lo <= hi)) std::swap(lo, hi);
   if (lo == hi) {
     const double pad = lo == 0 ? 1 : std::fabs(lo) * 0.1;
-    lo -= pad;
-    hi += pad;
+    lo = std::max(lo - pad, -DBL_MAX);
+    hi = std::min(hi + pad, DBL_MAX);
+    if (lo == hi) lo = hi > 0 ? hi * 0.9 : hi * 1.1;  // at DBL_MAX itself: room below it
   }
   target = std::max(target, 2);
   const double raw = half_span(lo, hi) * 2 / target;  // may be inf for the widest ranges: then use the halves
@@ -70,7 +71,8 @@ ValueAxis value_axis(double lo, double hi, int target) {
   a.hi = std::min(last * step, DBL_MAX);
   if (!(a.lo < a.hi)) a.lo = lo, a.hi = hi;
   const double magnitude = std::max(std::fabs(a.lo), std::fabs(a.hi));
-  const auto n = static_cast<long>(last - first);
+  const double count = last - first;
+  const long n = std::isfinite(count) ? static_cast<long>(std::min(count, 1000.0)) : 0;
   for (long k = 0; k <= n && k <= 100; ++k) {
     double v = (first + static_cast<double>(k)) * step;
     if (std::fabs(v) < step * 1e-9) v = 0;  // no "-0" or 1e-17 from rounding

@@ -31,6 +31,12 @@ TEST_CASE("value axis: one value, and values near the largest double") {
   auto a = value_axis(5, 5, 5);
   CHECK(a.lo < 5);
   CHECK(a.hi > 5);
+  for (double v : {DBL_MAX, -DBL_MAX, 1e15, -1e-300}) {
+    a = value_axis(v, v, 5);
+    CHECK(a.lo < a.hi);
+    CHECK(std::isfinite(a.lo));
+    CHECK(std::isfinite(a.hi));
+  }
   a = value_axis(-DBL_MAX, DBL_MAX, 6);
   CHECK(a.lo == -DBL_MAX);
   CHECK(a.hi == DBL_MAX);
