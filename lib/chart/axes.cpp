@@ -19,7 +19,8 @@ double half_span(double lo, double hi) { return hi / 2 - lo / 2; }
 
 std::string fixed_label(double v, double step) {
   int decimals = 0;  // as many as the step needs (0.25 -> 2)
-  while (decimals < 9 && std::fabs(step * std::pow(10.0, decimals) - std::round(step * std::pow(10.0, decimals))) > 1e-6)
+  while (decimals < 9 &&
+         std::fabs(step * std::pow(10.0, decimals) - std::round(step * std::pow(10.0, decimals))) > 1e-6)
     ++decimals;
   return fmt::format("{:.{}f}", v, decimals);
 }

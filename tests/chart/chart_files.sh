@@ -128,7 +128,10 @@ for bad in "--style pink" "--chart pie" "--width 10" "--follow" "--list-sensors"
   assert_eq 2 "$status" "history-query -f png $bad exit status"
   assert_contains "$err" "history-query: " "history-query -f png $bad message"
 done
+run history-query -d odd.db -f csv -o x.csv
+assert_eq 2 "$status" "-o with -f csv exit status"
+assert_contains "$err" "history-query: error: -o writes chart images" "-o with -f csv message"
 run history-query -d odd.db -f png -o "$T/no/such/dir/x.png"
 assert_eq 1 "$status" "unwritable -o exit status"
 assert_contains "$err" "history-query: error: $T/no/such/dir/x.png: No such file or directory" "unwritable -o message"
-pass "bad chart options exit 2, an unwritable file exits 1"
+pass "bad chart options (and -o with a text format) exit 2, an unwritable file exits 1"

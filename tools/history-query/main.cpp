@@ -90,7 +90,8 @@ store::Query build_query(const Options& o) {
 // -f png|svg|pdf: the whole result becomes one image, written to -o FILE or stdout.
 int write_chart(const Options& o, chart::ImageFormat format, const store::Query& q, store::HistoryReader& reader,
                 Diagnostics& diag) {
-  if (o.follow || o.list) throw UsageError("-f " + o.format + " draws one image: it cannot be combined with --follow or --list-sensors");
+  if (o.follow || o.list)
+    throw UsageError("-f " + o.format + " draws one image: it cannot be combined with --follow or --list-sensors");
   const auto style = chart::parse_style(o.style);
   if (!style) throw UsageError("--style: expected light or dark");
   const auto mark = chart::parse_mark(o.chart_type);
@@ -157,7 +158,8 @@ int main(int argc, char** argv) {
   app.add_option("--order", o.order, "Time order within a sensor: asc or desc (default asc)")->type_name("ORDER");
   app.add_option("-f,--format", o.format, "Output: jsonl, csv, tsv, table, or a chart: png, svg, pdf (default jsonl)")
       ->type_name("FORMAT");
-  app.add_option("--tz", o.tz, "Align day buckets to local midnight in ZONE (e.g. Europe/Berlin); charts' time axis too")->type_name("ZONE");
+  app.add_option("--tz", o.tz, "Align day buckets to local midnight in ZONE (e.g. Europe/Berlin); charts' time axis too")
+      ->type_name("ZONE");
   app.add_flag("--list-sensors", o.list, "List sensors: kind, unit, count, first/last time, last value");
   app.add_flag("--follow", o.follow, "After the history, keep printing readings as they are stored");
   app.add_option("-o,--output", o.image_file, "Charts: write the image to FILE (- = stdout, the default)")->type_name("FILE");
@@ -178,6 +180,7 @@ int main(int argc, char** argv) {
     }
     const auto format = store::parse_format(o.format);
     if (!format) throw UsageError("--format: expected jsonl, csv, tsv, table, png, svg or pdf");
+    if (!o.image_file.empty()) throw UsageError("-o writes chart images (-f png, svg or pdf); redirect standard output instead");
     if (o.follow && *format == store::Format::Table) throw UsageError("--follow cannot print a table; use jsonl, csv or tsv");
     if (o.list && o.follow) throw UsageError("--list-sensors cannot be combined with --follow");
     const store::Query q = build_query(o);
