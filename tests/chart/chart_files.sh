@@ -1,6 +1,6 @@
 # history-query -f png|svg|pdf on a real SQLite file: the files are what they claim (file(1),
 # the PNG's IHDR size, the SVG parses as XML and renders in headless Chromium, the PDF has one
-# page of the asked size), the bars drawn are the numbers -f csv prints for the same query,
+# page of the asked size, and its text shows the title, unit, legend and time labels in --tz), the bars drawn are the numbers -f csv prints for the same query,
 # the same query gives the same bytes, and awkward data (nothing, one point, huge and negative
 # values, long names, 25 sensors, string states) still draws a chart.
 source "$SP_SRC/tests/lib/common.sh"
@@ -42,6 +42,19 @@ history-query "${q[@]}" -s 'home/*/temperature' --style dark -f png -o dark.png
 history-query "${q[@]}" -s 'home/*/temperature' --style light -f png -o light.png
 ! cmp -s dark.png light.png || fail "--style dark drew the same image as light"
 pass "SVG parses, PDF has one 800x400 page with the title; same bytes twice; dark differs from light"
+
+# What a reader sees, from the PDF's text: title, unit, legend, time labels in --tz.
+text=$(pdftotext t.pdf -)
+for want in Temperatures °C home/bathroom/temperature home/kitchen/temperature "Nov 3" 2026; do
+  assert_contains "$text" "$want" "text of the PDF chart"
+done
+day=(-d "$db" -s home/kitchen/temperature --from 2026-11-02T12:00:00Z --to 2026-11-03T03:00:00Z -f pdf)
+history-query "${day[@]}" -o utc.pdf
+history-query "${day[@]}" -o ny.pdf --tz America/New_York
+assert_contains "$(pdftotext utc.pdf -)" "Nov 3" "UTC axis of 12:00-03:00Z (crosses midnight)"
+assert_not_contains "$(pdftotext ny.pdf -)" "Nov 3" "New York axis of 07:00-22:00 local (does not)"
+assert_contains "$(pdftotext ny.pdf -)" "Nov 2" "New York axis"
+pass "the PDF's text has the title, unit, legend and time labels; --tz moves the axis"
 
 # The bars are the CSV's numbers: daily sums of two sensors share one scale, so every bar's
 # height divided by its value is the same, and a bar per non-zero CSV row is drawn in time order.
