@@ -1,8 +1,9 @@
 # history-query -f png|svg|pdf on a real SQLite file: the files are what they claim (file(1),
 # the PNG's IHDR size, the SVG parses as XML and renders in headless Chromium, the PDF has one
-# page of the asked size, and its text shows the title, unit, legend and time labels in --tz), the bars drawn are the numbers -f csv prints for the same query,
-# the same query gives the same bytes, and awkward data (nothing, one point, huge and negative
-# values, long names, 25 sensors, string states) still draws a chart.
+# page of the asked size and its text shows the title, unit, legend and time labels in --tz),
+# the bars drawn are the numbers -f csv prints for the same query, the same query gives the
+# same bytes, and awkward data (nothing, one point, huge and negative values, long names,
+# 25 sensors, string states, 100,000 points) still draws a chart.
 source "$SP_SRC/tests/lib/common.sh"
 cd "$T"
 db=$T/home.db
