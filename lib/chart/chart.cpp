@@ -335,10 +335,14 @@ class Renderer {
         lo = std::min(lo, *v);
         hi = std::max(hi, *v);
       }
-    // The queried range when it is bounded, otherwise the data's.
+    // The queried range when it is bounded, otherwise the data's; and all of every bucket.
     const bool from_set = spec_.from && *spec_.from > kMinTimeMs, to_set = spec_.to && *spec_.to < kMaxTimeMs;
     tfrom_ = from_set ? *spec_.from : tmin;
     tto_ = to_set ? *spec_.to : tmax;
+    if (tmin <= tmax) {  // whole buckets: --since 7d --every 1d starts inside the first day
+      tfrom_ = std::min(tfrom_, tmin);
+      tto_ = std::max(tto_, tmax);
+    }
     if (tfrom_ >= tto_ && tfrom_ <= kMaxTimeMs && tfrom_ >= kMinTimeMs) {  // one instant: half an hour either side
       tfrom_ -= 1800000;
       tto_ += 1800000;
