@@ -5,16 +5,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Build: compiler, CMake, and the libraries (deps.md: libssl-dev is needed by Paho's CMake config).
+# Build: compiler, CMake, and the libraries (deps.md: libssl-dev is needed by Paho's CMake config;
+# cairo and pango draw history-query's chart images).
 BUILD_PACKAGES=(g++ cmake make pkg-config libssl-dev libpaho-mqttpp-dev libpaho-mqtt-dev libwebsocketpp-dev
-  libboost-dev libcli11-dev nlohmann-json3-dev libfmt-dev catch2 libsqlite3-dev)
-# Run: the broker, and node/npm for the pinned dashboard assets (uPlot).
-RUN_PACKAGES=(mosquitto nodejs npm openssl)
-# Test: browser, fuzzing toolchain, shells for completion tests, CLI peers used in assertions.
+  libboost-dev libcli11-dev nlohmann-json3-dev libfmt-dev catch2 libsqlite3-dev libcairo2-dev libpango1.0-dev
+  libfontconfig-dev)
+# Run: the broker, node/npm for the pinned dashboard assets (uPlot), the charts' font.
+RUN_PACKAGES=(mosquitto nodejs npm openssl fonts-dejavu-core)
+# Test: browser, fuzzing toolchain, shells for completion tests, CLI peers used in assertions
+# (pdfinfo from poppler-utils checks chart PDFs).
 TEST_PACKAGES=(chromium clang libclang-rt-14-dev libfuzzer-14-dev sqlite3 mosquitto-clients curl zsh fish
-  bash-completion procps dpkg-dev lintian systemd file man-db time)
+  bash-completion procps dpkg-dev lintian systemd file man-db time poppler-utils)
 # Bench: the peers we measure against.
-BENCH_PACKAGES=(sqlite-utils hyperfine bc time python3)
+BENCH_PACKAGES=(sqlite-utils hyperfine bc time python3 gnuplot-nox)
 
 want=("${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}")
 case "${1:-}" in

@@ -3,10 +3,18 @@
 // The query engine is lib/store (HistoryReader, shared with ws-serve); this file maps
 // options to a Query, prints rows with RowFormatter, and runs the --follow poll loop.
 // A stop request (SIGINT/SIGTERM) ends an export at a row boundary, through Query::stop.
+// Chart formats (png, svg, pdf) collect the rows into lib/chart's series and write one image.
+#include <fcntl.h>
 #include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
 
 #include <fmt/format.h>
 
+#include "chart/chart.h"
 #include "cli/db_options.h"
 #include "cli/tool.h"
 #include "core/errors.h"
@@ -27,6 +35,9 @@ struct Options {
   std::string from, to, agg, fill = "none", order = "asc", format = "jsonl", tz;
   std::optional<std::uint64_t> limit;
   bool list = false, follow = false;
+  // Chart images (-f png|svg|pdf).
+  std::string image_file, title, style = "light", chart_type = "auto";
+  int width = 1000, height = 500;
 };
 
 constexpr int kFollowPollMs = 250;
@@ -77,11 +88,59 @@ store::Query build_query(const Options& o) {
   return q;
 }
 
+// -f png|svg|pdf: the whole result becomes one image, written to -o FILE or stdout.
+int write_chart(const Options& o, chart::ImageFormat format, const store::Query& q, store::HistoryReader& reader,
+                Diagnostics& diag) {
+  if (o.follow || o.list)
+    throw UsageError("-f " + o.format + " draws one image: it cannot be combined with --follow or --list-sensors");
+  const auto style = chart::parse_style(o.style);
+  if (!style) throw UsageError("--style: expected light or dark");
+  const auto mark = chart::parse_mark(o.chart_type);
+  if (!mark) throw UsageError("--chart: expected auto, line, step or bars");
+  if (o.width < 200 || o.width > 20000) throw UsageError("--width: expected 200 to 20000 pixels");
+  if (o.height < 120 || o.height > 20000) throw UsageError("--height: expected 120 to 20000 pixels");
+  const bool to_stdout = o.image_file.empty() || o.image_file == "-";
+  if (to_stdout && ::isatty(1)) throw UsageError("-f " + o.format + " writes an image: use -o FILE or redirect stdout");
+  std::map<std::string, std::string> units;
+  for (const auto& s : reader.list_sensors(q.sensors))
+    if (s.unit) units[s.name] = *s.unit;
+  chart::SeriesBuilder series(q.every ? q.aggs : std::vector<store::Agg>{}, *mark, std::move(units));
+  const auto res = reader.run(q, [&](const store::Row& row) { series.add(row); });
+  if (res.truncated) diag.info(fmt::format("chart limited to {} rows by --limit; more rows match", *q.limit));
+  chart::ChartSpec spec;
+  spec.format = format;
+  spec.width = o.width;
+  spec.height = o.height;
+  spec.title = o.title;
+  spec.style = *style;
+  spec.tz = o.tz;
+  spec.bucket = q.every;
+  spec.from = q.from;
+  spec.to = q.to;
+  const std::string image = chart::render(spec, series.take());
+  int fd = 1;
+  if (!to_stdout) {
+    fd = ::open(o.image_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0) throw RuntimeError(o.image_file + ": " + std::strerror(errno));
+  }
+  {
+    LineWriter out(fd, LineWriter::Policy::Batched);
+    out.buffer() = image;
+    out.flush();
+  }
+  if (fd != 1 && ::close(fd) != 0) throw RuntimeError(o.image_file + ": " + std::strerror(errno));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   cli::Tool tool("history-query", "Query stored readings: ranges, downsampling, sensor lists, follow",
-                 store::store_library_versions());
+                 [] {
+                   auto libs = store::store_library_versions();
+                   for (auto& lib : chart::chart_library_versions()) libs.push_back(std::move(lib));
+                   return libs;
+                 }());
   Options o;
   auto& app = tool.app();
   cli::add_db_options(app, o.db);
@@ -98,16 +157,31 @@ int main(int argc, char** argv) {
   app.add_option("--limit", o.limit, "Print at most N rows (a notice on stderr says when this cut the result)")
       ->type_name("N");
   app.add_option("--order", o.order, "Time order within a sensor: asc or desc (default asc)")->type_name("ORDER");
-  app.add_option("-f,--format", o.format, "Output: jsonl, csv, tsv or table (default jsonl)")->type_name("FORMAT");
-  app.add_option("--tz", o.tz, "Align day buckets to local midnight in ZONE (e.g. Europe/Berlin)")->type_name("ZONE");
+  app.add_option("-f,--format", o.format, "Output: jsonl, csv, tsv, table, or a chart: png, svg, pdf (default jsonl)")
+      ->type_name("FORMAT");
+  app.add_option("--tz", o.tz, "Align day buckets to local midnight in ZONE (e.g. Europe/Berlin); charts' time axis too")
+      ->type_name("ZONE");
   app.add_flag("--list-sensors", o.list, "List sensors: kind, unit, count, first/last time, last value");
   app.add_flag("--follow", o.follow, "After the history, keep printing readings as they are stored");
+  app.add_option("-o,--output", o.image_file, "Charts: write the image to FILE (- = stdout, the default)")->type_name("FILE");
+  app.add_option("--width", o.width, "Charts: image width in pixels, 200-20000 (default 1000)")->type_name("PX");
+  app.add_option("--height", o.height, "Charts: image height in pixels, 120-20000 (default 500)")->type_name("PX");
+  app.add_option("--title", o.title, "Charts: a title above the chart")->type_name("TEXT");
+  app.add_option("--style", o.style, "Charts: light or dark (default light)")->type_name("STYLE");
+  app.add_option("--chart", o.chart_type,
+                 "Charts: auto (bars for sum/count/increase/integral, lines otherwise), line, step or bars")
+      ->type_name("TYPE");
   cli::add_output_options(app, o.output);
   if (auto status = tool.parse(argc, argv)) return *status;
 
   return tool.run([&] {
+    if (const auto image = chart::parse_image_format(o.format)) {
+      const store::Query q = build_query(o);
+      return write_chart(o, *image, q, *store::HistoryReader::open(cli::require_db(o.db)), tool.diag());
+    }
     const auto format = store::parse_format(o.format);
-    if (!format) throw UsageError("--format: expected jsonl, csv, tsv or table");
+    if (!format) throw UsageError("--format: expected jsonl, csv, tsv, table, png, svg or pdf");
+    if (!o.image_file.empty()) throw UsageError("-o writes chart images (-f png, svg or pdf); redirect standard output instead");
     if (o.follow && *format == store::Format::Table) throw UsageError("--follow cannot print a table; use jsonl, csv or tsv");
     if (o.list && o.follow) throw UsageError("--list-sensors cannot be combined with --follow");
     store::Query q = build_query(o);
