@@ -18,10 +18,12 @@ namespace sensorpipe::store {
 namespace {
 bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
+#ifndef SENSORPIPE_WITH_POSTGRES
 [[noreturn]] void postgres_not_built() {
   throw RuntimeError("PostgreSQL support not built: this sensorpipe was compiled without libpq "
                      "(give -d an SQLite file, or rebuild with PostgreSQL support)");
 }
+#endif
 }  // namespace
 
 Backend backend_of(const std::string& location) {

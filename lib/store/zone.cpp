@@ -124,7 +124,10 @@ class PosixParser {
   bool number(std::int64_t& n) {
     if (!std::isdigit(static_cast<unsigned char>(peek()))) return false;
     n = 0;
-    while (std::isdigit(static_cast<unsigned char>(peek()))) n = n * 10 + (s_[i_++] - '0');
+    while (std::isdigit(static_cast<unsigned char>(peek()))) {
+      n = n * 10 + (s_[i_++] - '0');
+      if (n > 1'000'000) return false;  // no field of a TZ rule is this big (and no overflow)
+    }
     return true;
   }
   // [+-]hh[:mm[:ss]] in seconds.

@@ -3,6 +3,8 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <fstream>
+#include <iterator>
 
 #include "core/errors.h"
 #include "store/zone.h"
@@ -94,6 +96,7 @@ TEST_CASE("POSIX TZ rules on their own", "[store][zone]") {
   REQUIRE(fixed);
   CHECK(fixed->day_start(day_of("2026-05-05")) == utc("2026-05-05T03:00:00Z"));
   CHECK_FALSE(TimeZone::from_posix("X1"));
+  CHECK_FALSE(TimeZone::from_posix("CET-1CEST,M3.5.0/99999999999999999999999,M10.5.0"));
   CHECK_FALSE(TimeZone::from_posix("CET-1CEST,M13.1.0,M10.5.0"));
   CHECK_FALSE(TimeZone::from_tzif("not a zone file"));
 }
@@ -105,4 +108,23 @@ TEST_CASE("unknown zones are usage errors", "[store][zone]") {
   CHECK_THROWS_AS(TimeZone::load("Europe"), UsageError);   // a directory
   CHECK_THROWS_AS(TimeZone::load("zone.tab"), UsageError); // a file, not a zone
   CHECK_THROWS_AS(TimeZone::load(""), UsageError);
+}
+
+TEST_CASE("damaged zone files are refused, never read past their end", "[store][zone]") {
+  std::ifstream in("/usr/share/zoneinfo/Europe/Berlin", std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE(bytes.size() > 100);
+  REQUIRE(TimeZone::from_tzif(bytes));
+  // Every cut of the file: parsed or refused, and what parses answers.
+  for (std::size_t n = 0; n < bytes.size(); ++n) {
+    const auto z = TimeZone::from_tzif(bytes.substr(0, n));
+    if (z) CHECK(z->local_day(0) == 0);
+  }
+  // Bytes flipped one at a time in the headers and data (a fixed walk, so runs repeat).
+  for (std::size_t i = 0; i < bytes.size(); i += 7) {
+    std::string bad = bytes;
+    bad[i] = static_cast<char>(bad[i] ^ 0x5a);
+    const auto z = TimeZone::from_tzif(bad);
+    if (z) (void)z->day_start(20'000);
+  }
 }

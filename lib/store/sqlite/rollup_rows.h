@@ -8,10 +8,10 @@
 
 namespace sensorpipe::store {
 
-// Binds (sensor_id, bucket, count, ncount, sum, min, max, first_ts, first, last_ts, last)
-// to parameters 1..11 of `s`.
+// Binds the key and kRollupColumns (store/rollup.h: sensor_id, bucket, count, ncount, sum,
+// min, max, first_ts, first, last_ts, last) to parameters 1..11 of `s`.
 void bind_partial(sql::Stmt& s, std::int64_t sensor_id, TimeMs bucket, const Partial& p);
-// Reads the columns count..last of a roll-up row, starting at column `c`.
+// Reads kRollupColumns (count..last) of a roll-up row, starting at column `c`.
 Partial read_partial(const sql::Stmt& s, int c);
 
 }  // namespace sensorpipe::store
