@@ -1,6 +1,8 @@
 // HTTP helpers (see http.h).
 #include "web/http.h"
 
+#include <cctype>
+
 namespace sensorpipe::web {
 
 namespace {
@@ -112,6 +114,108 @@ bool origin_allowed(std::string_view origin, std::string_view host, const std::v
   auto scheme_end = o.find("://");
   if (scheme_end == std::string::npos) return false;
   return o.substr(scheme_end + 3) == lower(host);
+}
+
+namespace {
+bool iequal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+// Whether the comma-separated list `value` holds `token` (case-insensitive).
+bool list_has(std::string_view value, std::string_view token) {
+  while (!value.empty()) {
+    const auto comma = value.find(',');
+    std::string_view item = value.substr(0, comma);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (iequal(item, token)) return true;
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+  return false;
+}
+}  // namespace
+
+std::string RequestHead::field(std::string_view name) const {
+  for (const auto& [k, v] : fields)
+    if (iequal(k, name)) return v;
+  return std::string();
+}
+
+bool RequestHead::keep_alive() const {
+  const std::string c = field("Connection");
+  if (version == "HTTP/1.0") return list_has(c, "keep-alive");
+  return !list_has(c, "close");
+}
+
+bool RequestHead::expects_continue() const { return iequal(field("Expect"), "100-continue"); }
+
+bool RequestHead::websocket_upgrade() const { return list_has(field("Upgrade"), "websocket"); }
+
+HeadStatus parse_request_head(std::string_view data, RequestHead& out) {
+  const auto end = data.find("\r\n\r\n");
+  if (end == std::string_view::npos) return HeadStatus::Incomplete;
+  out = RequestHead{};
+  out.head_bytes = end + 4;
+  std::string_view head = data.substr(0, end + 2);  // every line ends in CRLF
+  auto next_line = [&head]() {
+    const auto eol = head.find("\r\n");
+    std::string_view line = head.substr(0, eol);
+    head.remove_prefix(eol + 2);
+    return line;
+  };
+  const std::string_view request = next_line();
+  const auto sp1 = request.find(' ');
+  const auto sp2 = sp1 == std::string_view::npos ? sp1 : request.find(' ', sp1 + 1);
+  if (sp1 == 0 || sp2 == std::string_view::npos || sp2 == sp1 + 1) return HeadStatus::Bad;
+  out.method = std::string(request.substr(0, sp1));
+  out.target = std::string(request.substr(sp1 + 1, sp2 - sp1 - 1));
+  out.version = std::string(request.substr(sp2 + 1));
+  if (out.version != "HTTP/1.1" && out.version != "HTTP/1.0") return HeadStatus::Bad;
+  for (char c : out.method)
+    if (c < 'A' || c > 'Z') return HeadStatus::Bad;
+  bool have_length = false;
+  while (!head.empty()) {
+    const std::string_view line = next_line();
+    const auto colon = line.find(':');
+    if (colon == 0 || colon == std::string_view::npos) return HeadStatus::Bad;
+    std::string_view name = line.substr(0, colon), value = line.substr(colon + 1);
+    if (name.find_first_of(" \t") != std::string_view::npos) return HeadStatus::Bad;
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+    if (iequal(name, "Content-Length")) {
+      if (value.empty() || value.size() > 15 || value.find_first_not_of("0123456789") != std::string_view::npos)
+        return HeadStatus::Bad;
+      const std::size_t n = std::stoull(std::string(value));
+      if (have_length && n != out.content_length) return HeadStatus::Bad;
+      have_length = true;
+      out.content_length = n;
+    }
+    if (iequal(name, "Transfer-Encoding") && list_has(value, "chunked")) out.chunked = true;
+    out.fields.emplace_back(std::string(name), std::string(value));
+  }
+  return HeadStatus::Complete;
+}
+
+std::string_view reason_phrase(int status) {
+  switch (status) {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 204: return "No Content";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 426: return "Upgrade Required";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "";
+  }
 }
 
 }  // namespace sensorpipe::web

@@ -20,6 +20,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <type_traits>
 
 #include <websocketpp/config/asio.hpp>
 #include <websocketpp/server.hpp>
@@ -189,25 +190,64 @@ struct ServerImpl final : Server::Impl {
   std::size_t client_count() const { return ws_clients.size() + sse_clients.size() + admitted.size(); }
   void init_tls();  // specialised below: nothing for plain, the certificate for TLS
 
+  // ---- one HTTP request and its answer, whoever carries it ---------------------------
+  // websocketpp (a WebSocket handshake, SSE, every request over TLS) or, for plain HTTP,
+  // the server's own keep-alive connections (see "plain HTTP" below).
+  struct Exchange {
+    virtual ~Exchange() = default;
+    virtual std::string method() const = 0;
+    virtual std::string resource() const = 0;
+    virtual std::string header(const std::string& name) const = 0;
+    virtual std::string remote() const = 0;
+    virtual void set_status(int status) = 0;
+    virtual void set_header(const std::string& name, const std::string& value) = 0;
+    virtual void set_body(std::string body) = 0;
+    virtual void defer() = 0;  // the answer is completed later, then send() (I/O thread)
+    virtual void send() = 0;
+    virtual ConPtr connection() const { return nullptr; }  // websocketpp's, when it carries it
+  };
+  struct WsppExchange final : Exchange {
+    ConPtr con;
+    explicit WsppExchange(ConPtr c) : con(std::move(c)) {}
+    std::string method() const override { return con->get_request().get_method(); }
+    std::string resource() const override { return con->get_resource(); }
+    std::string header(const std::string& name) const override { return con->get_request_header(name); }
+    std::string remote() const override { return con->get_remote_endpoint(); }
+    void set_status(int status) override {
+      con->set_status(static_cast<websocketpp::http::status_code::value>(status));
+    }
+    void set_header(const std::string& name, const std::string& value) override { con->replace_header(name, value); }
+    void set_body(std::string body) override { con->set_body(std::move(body)); }
+    void defer() override { con->defer_http_response(); }
+    void send() override {
+      websocketpp::lib::error_code ec;
+      con->send_http_response(ec);
+    }
+    ConPtr connection() const override { return con; }
+  };
+
   // ---- refusals -----------------------------------------------------------------
-  void refuse(const ConPtr& con, int status, const std::string& what, const std::string& reason) {
+  void refuse(Exchange& ex, int status, const std::string& what, const std::string& reason) {
     metrics.refused.fetch_add(1, std::memory_order_relaxed);
-    log("refused " + what + " from " + con->get_remote_endpoint() + ": " + reason + " (" + std::to_string(status) +
-        ")");
-    con->set_status(static_cast<websocketpp::http::status_code::value>(status));
-    con->replace_header("Content-Type", "application/json");
-    con->set_body(error_reply(status, reason).body + "\n");
+    log("refused " + what + " from " + ex.remote() + ": " + reason + " (" + std::to_string(status) + ")");
+    ex.set_status(status);
+    ex.set_header("Content-Type", "application/json");
+    ex.set_body(error_reply(status, reason).body + "\n");
+  }
+  void refuse(const ConPtr& con, int status, const std::string& what, const std::string& reason) {
+    WsppExchange ex(con);
+    refuse(ex, status, what, reason);
   }
 
-  bool authorized(const ConPtr& con, const Target& target) {
+  bool authorized(const std::string& authorization, const Target& target) {
     if (!opts.token) return true;
-    return constant_time_equal(request_token(con->get_request_header("Authorization"), target), *opts.token);
+    return constant_time_equal(request_token(authorization, target), *opts.token);
   }
 
   // Checks shared by /ws and /events; false after filling in a refusal.
   bool admit(const ConPtr& con, const Target& target, const char* what) {
     AdmissionRequest r;
-    r.token_ok = authorized(con, target);
+    r.token_ok = authorized(con->get_request_header("Authorization"), target);
     r.origin = con->get_request_header("Origin");
     r.origin_ok = origin_allowed(r.origin, con->get_request_header("Host"), opts.allowed_origins);
     r.clients = client_count();
@@ -499,34 +539,35 @@ struct ServerImpl final : Server::Impl {
   }
 
   // ---- HTTP ---------------------------------------------------------------------------
-  void send_reply(const ConPtr& con, const HttpReply& r) {
-    con->set_status(static_cast<websocketpp::http::status_code::value>(r.status));
-    con->replace_header("Content-Type", r.content_type);
-    con->replace_header("Cache-Control", "no-store");
-    con->set_body(r.body);
+  void send_reply(Exchange& ex, const HttpReply& r) {
+    ex.set_status(r.status);
+    ex.set_header("Content-Type", r.content_type);
+    ex.set_header("Cache-Control", "no-store");
+    ex.set_body(r.body);
   }
 
-  void on_http(connection_hdl hdl) {
-    ConPtr con = srv.get_con_from_hdl(hdl);
+  void on_http(connection_hdl hdl) { handle_http(std::make_shared<WsppExchange>(srv.get_con_from_hdl(hdl))); }
+
+  void handle_http(const std::shared_ptr<Exchange>& ex) {
     metrics.http_requests.fetch_add(1, std::memory_order_relaxed);
-    const std::string& method = con->get_request().get_method();
-    Target target = parse_target(con->get_resource());
+    const std::string method = ex->method();
+    Target target = parse_target(ex->resource());
     const std::string& path = target.path;
     const Route route = route_request(method, path);
     if (route == Route::MethodNotAllowed) {
-      con->replace_header("Allow", "GET, HEAD");
-      return send_reply(con, error_reply(405, "only GET and HEAD are supported"));
+      ex->set_header("Allow", "GET, HEAD");
+      return send_reply(*ex, error_reply(405, "only GET and HEAD are supported"));
     }
     if (route == Route::Health) {
       HttpReply r;
       r.content_type = "text/plain; charset=utf-8";
       r.body = stopping ? "stopping\n" : "ok\n";
       r.status = stopping ? 503 : 200;
-      return send_reply(con, r);
+      return send_reply(*ex, r);
     }
-    if (needs_token(path) && !authorized(con, target)) {
-      refuse(con, 401, path, "missing or wrong token");
-      con->replace_header("WWW-Authenticate", "Bearer");
+    if (needs_token(path) && !authorized(ex->header("Authorization"), target)) {
+      refuse(*ex, 401, path, "missing or wrong token");
+      ex->set_header("WWW-Authenticate", "Bearer");
       return;
     }
     switch (route) {
@@ -534,15 +575,18 @@ struct ServerImpl final : Server::Impl {
         HttpReply r;
         r.content_type = "text/plain; version=0.0.4; charset=utf-8";
         r.body = metrics.render();
-        return send_reply(con, r);
+        return send_reply(*ex, r);
       }
-      case Route::Events:
+      case Route::Events: {
+        const ConPtr con = ex->connection();  // plain HTTP hands /events to websocketpp
+        if (!con) return send_reply(*ex, error_reply(500, "event stream on the wrong connection"));
         if (!admit(con, target, "event stream")) return;
         return start_sse(con, target);
+      }
       case Route::Sensors:
       case Route::History:
-        con->defer_http_response();
-        jobs->push([this, con, target, route] {
+        ex->defer();
+        jobs->push([this, ex, target, route] {
           HttpReply r;
           HistorySource& source = database ? *database : static_cast<HistorySource&>(recent);
           try {
@@ -551,15 +595,14 @@ struct ServerImpl final : Server::Impl {
           } catch (const std::exception& e) {
             r = error_reply(500, e.what());
           }
-          net::post(srv.get_io_service(), [this, con, r = std::move(r)] {
-            send_reply(con, r);
-            websocketpp::lib::error_code ec;
-            con->send_http_response(ec);
+          net::post(srv.get_io_service(), [this, ex, r = std::move(r)] {
+            send_reply(*ex, r);
+            ex->send();
           });
         });
         return;
       case Route::WebSocketOnly:
-        return send_reply(con, error_reply(426, "/ws is a WebSocket endpoint"));
+        return send_reply(*ex, error_reply(426, "/ws is a WebSocket endpoint"));
       default:
         break;
     }
@@ -570,27 +613,221 @@ struct ServerImpl final : Server::Impl {
       r.status = 404;
       r.content_type = "text/plain; charset=utf-8";
       r.body = "not found\n";
-      return send_reply(con, r);
+      return send_reply(*ex, r);
     }
-    con->replace_header("ETag", file->etag);
-    con->replace_header("Cache-Control", file->cache_control);
-    con->replace_header("X-Content-Type-Options", "nosniff");
-    if (con->get_request_header("If-None-Match") == file->etag) {
-      con->set_status(websocketpp::http::status_code::not_modified);
+    ex->set_header("ETag", file->etag);
+    ex->set_header("Cache-Control", file->cache_control);
+    ex->set_header("X-Content-Type-Options", "nosniff");
+    if (ex->header("If-None-Match") == file->etag) {
+      ex->set_status(304);
       return;
     }
-    con->set_status(websocketpp::http::status_code::ok);
-    con->replace_header("Content-Type", file->content_type);
+    ex->set_status(200);
+    ex->set_header("Content-Type", file->content_type);
     if (file->content_type.compare(0, 9, "text/html") == 0) {
-      con->replace_header("Content-Security-Policy",
-                          "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                          "connect-src 'self' ws: wss:");
+      ex->set_header("Content-Security-Policy",
+                     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                     "connect-src 'self' ws: wss:");
     }
     if (method == "HEAD") {
-      con->replace_header("Content-Length", std::to_string(file->body.size()));
+      ex->set_header("Content-Length", std::to_string(file->body.size()));
       return;
     }
-    con->set_body(std::move(file->body));
+    ex->set_body(std::move(file->body));
+  }
+
+  // ---- plain HTTP: keep-alive, pipelining, Expect ------------------------------------------
+  // websocketpp answers one HTTP request per connection, and reads ahead of the request
+  // it parses (pipelined requests would be lost). So on plain (non-TLS) connections the
+  // server accepts itself and looks at each request head with MSG_PEEK, consuming nothing
+  // it does not answer: a WebSocket upgrade or /events is handed to websocketpp with its
+  // bytes still unread; any other request is answered here, in order, on a connection
+  // kept open for the next. A request with a body is answered at once (no endpoint takes
+  // one, so "Expect: 100-continue" gets its final answer instead of a wait), then the
+  // connection is closed after reading what the client still sends.
+  struct FrontConn {
+    net::ip::tcp::socket sock;
+    net::steady_timer timer;
+    std::chrono::steady_clock::time_point since;  // when the current request head began
+    RequestHead head;
+    int status = 200;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body, out;
+    bool keep = true;
+    char discard[4096];
+    explicit FrontConn(net::ip::tcp::socket s) : sock(std::move(s)), timer(sock.get_executor()) {}
+  };
+  struct FrontExchange final : Exchange {
+    ServerImpl* server;
+    std::shared_ptr<FrontConn> c;
+    bool deferred = false;
+    FrontExchange(ServerImpl* s, std::shared_ptr<FrontConn> conn) : server(s), c(std::move(conn)) {}
+    std::string method() const override { return c->head.method; }
+    std::string resource() const override { return c->head.target; }
+    std::string header(const std::string& name) const override { return c->head.field(name); }
+    std::string remote() const override {
+      net::error_code ec;
+      const auto ep = c->sock.remote_endpoint(ec);
+      return ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
+    }
+    void set_status(int status) override { c->status = status; }
+    void set_header(const std::string& name, const std::string& value) override {
+      for (auto& [k, v] : c->headers)
+        if (k == name) {
+          v = value;
+          return;
+        }
+      c->headers.emplace_back(name, value);
+    }
+    void set_body(std::string body) override { c->body = std::move(body); }
+    void defer() override { deferred = true; }
+    void send() override { server->front_respond(c); }
+  };
+  static constexpr std::size_t kMaxHead = 16 * 1024;
+  static constexpr auto kIdle = std::chrono::seconds(30);      // keep-alive connection without a request
+  static constexpr auto kHeadTime = std::chrono::seconds(10);  // to send one request head
+
+  std::unique_ptr<net::ip::tcp::acceptor> front;
+
+  void front_accept() {
+    front->async_accept([this](const net::error_code& ec, net::ip::tcp::socket sock) {
+      if (stopping) return;
+      if (!ec) {
+        net::error_code nec;
+        sock.set_option(net::ip::tcp::no_delay(true), nec);  // as websocketpp's connections (start())
+        auto c = std::make_shared<FrontConn>(std::move(sock));
+        c->since = std::chrono::steady_clock::now();
+        front_wait(c);
+      }
+      front_accept();
+    });
+  }
+
+  void front_wait(const std::shared_ptr<FrontConn>& c) {
+    c->timer.expires_after(kIdle);
+    c->timer.async_wait([c](const net::error_code& ec) {
+      if (ec) return;
+      net::error_code cec;
+      c->sock.close(cec);  // idle too long: ends the wait below
+    });
+    c->sock.async_wait(net::socket_base::wait_read, [this, c](const net::error_code& ec) {
+      c->timer.cancel();
+      if (ec || stopping) return;
+      front_peek(c);
+    });
+  }
+
+  void front_peek(const std::shared_ptr<FrontConn>& c) {
+    char buf[kMaxHead];
+    const ssize_t n = ::recv(c->sock.native_handle(), buf, sizeof buf, MSG_PEEK | MSG_DONTWAIT);
+    if (n == 0) return;  // the client closed: dropping `c` closes the socket
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return front_wait(c);
+      return;
+    }
+    RequestHead head;
+    switch (parse_request_head(std::string_view(buf, static_cast<std::size_t>(n)), head)) {
+      case HeadStatus::Incomplete:
+        if (static_cast<std::size_t>(n) >= kMaxHead) return front_fail(c, 431, "request head too large");
+        if (std::chrono::steady_clock::now() - c->since > kHeadTime) return;  // too slow: close
+        // The rest of the head is on its way: look again shortly (the bytes stay unread,
+        // so waiting for "readable" would return at once).
+        c->timer.expires_after(std::chrono::milliseconds(20));
+        c->timer.async_wait([this, c](const net::error_code& ec) {
+          if (!ec && !stopping) front_peek(c);
+        });
+        return;
+      case HeadStatus::Bad:
+        return front_fail(c, 400, "malformed request");
+      case HeadStatus::Complete:
+        break;
+    }
+    if (head.websocket_upgrade() || parse_target(head.target).path == "/events") return front_handoff(c);
+    // Consume exactly this request's head: the next request stays in the socket.
+    std::size_t left = head.head_bytes;
+    while (left > 0) {
+      const ssize_t r = ::recv(c->sock.native_handle(), buf, left, MSG_DONTWAIT);
+      if (r <= 0) return;  // cannot happen: the bytes were peeked
+      left -= static_cast<std::size_t>(r);
+    }
+    c->head = std::move(head);
+    c->status = 200;
+    c->headers.clear();
+    c->body.clear();
+    c->keep = c->head.keep_alive() && !c->head.has_body();
+    auto ex = std::make_shared<FrontExchange>(this, c);
+    handle_http(ex);
+    if (!ex->deferred) front_respond(c);
+  }
+
+  void front_fail(const std::shared_ptr<FrontConn>& c, int status, const std::string& reason) {
+    c->head = RequestHead{};
+    c->head.method = "GET";
+    c->status = status;
+    c->headers = {{"Content-Type", "application/json"}};
+    c->body = error_reply(status, reason).body + "\n";
+    c->keep = false;
+    front_respond(c);
+  }
+
+  // Hands the connection, its request still unread, to websocketpp (WebSocket, SSE).
+  void front_handoff(const std::shared_ptr<FrontConn>& c) {
+    if constexpr (std::is_same_v<Cfg, PlainConfig>) {
+      ConPtr con = srv.get_connection();
+      if (!con) return;
+      con->get_raw_socket() = std::move(c->sock);
+      con->start();
+    }
+  }
+
+  void front_respond(const std::shared_ptr<FrontConn>& c) {
+    std::string& out = c->out;
+    out.clear();
+    out += "HTTP/1.1 " + std::to_string(c->status) + " " + std::string(reason_phrase(c->status)) + "\r\n";
+    bool has_length = false;
+    for (const auto& [k, v] : c->headers) {
+      out += k + ": " + v + "\r\n";
+      if (k == "Content-Length") has_length = true;
+    }
+    const bool bodiless = c->status == 304 || c->status == 204 || c->status < 200;
+    if (!has_length && !bodiless) out += "Content-Length: " + std::to_string(c->body.size()) + "\r\n";
+    out += "Server: ws-serve (sensorpipe) " + opts.version + "\r\n";
+    if (!c->keep) out += "Connection: close\r\n";
+    else if (c->head.version == "HTTP/1.0") out += "Connection: keep-alive\r\n";
+    out += "\r\n";
+    if (c->head.method != "HEAD" && !bodiless) out += c->body;
+    net::async_write(c->sock, net::buffer(out), [this, c](const net::error_code& ec, std::size_t) {
+      if (ec) return;
+      if (c->keep && !stopping) {
+        c->since = std::chrono::steady_clock::now();
+        return front_wait(c);
+      }
+      front_linger(c);
+    });
+  }
+
+  // Closes after the answer without a reset: stop sending, read (and drop) what the
+  // client still sends, for a few seconds at most, then close.
+  void front_linger(const std::shared_ptr<FrontConn>& c) {
+    net::error_code ec;
+    c->sock.shutdown(net::ip::tcp::socket::shutdown_send, ec);
+    if (ec) return;
+    c->timer.expires_after(std::chrono::seconds(5));
+    c->timer.async_wait([c](const net::error_code& tec) {
+      if (tec) return;
+      net::error_code cec;
+      c->sock.close(cec);
+    });
+    front_drain(c);
+  }
+  void front_drain(const std::shared_ptr<FrontConn>& c) {
+    c->sock.async_read_some(net::buffer(c->discard), [this, c](const net::error_code& ec, std::size_t) {
+      if (ec) {
+        c->timer.cancel();
+        return;
+      }
+      front_drain(c);
+    });
   }
 
   // ---- life cycle -------------------------------------------------------------------
@@ -626,15 +863,29 @@ struct ServerImpl final : Server::Impl {
     net::error_code aec;
     auto address = net::ip::make_address(opts.host, aec);
     if (aec) throw RuntimeError("cannot listen on " + opts.host + ": not an IP address");
-    websocketpp::lib::error_code ec;
-    srv.listen(net::ip::tcp::endpoint(address, opts.port), ec);
-    if (ec) {
-      throw RuntimeError("cannot listen on " + opts.host + ":" + std::to_string(opts.port) + ": " + ec.message());
+    const net::ip::tcp::endpoint where(address, opts.port);
+    if constexpr (std::is_same_v<Cfg, PlainConfig>) {
+      // Plain HTTP: the server's own acceptor (keep-alive; see "plain HTTP" above).
+      front = std::make_unique<net::ip::tcp::acceptor>(srv.get_io_service());
+      net::error_code fec;
+      front->open(where.protocol(), fec);
+      if (!fec) front->set_option(net::socket_base::reuse_address(true), fec);
+      if (!fec) front->bind(where, fec);
+      if (!fec) front->listen(4096, fec);
+      if (fec) throw RuntimeError("cannot listen on " + opts.host + ":" + std::to_string(opts.port) + ": " + fec.message());
+      bound_port = front->local_endpoint(fec).port();
+      front_accept();
+    } else {
+      websocketpp::lib::error_code ec;
+      srv.listen(where, ec);
+      if (ec) {
+        throw RuntimeError("cannot listen on " + opts.host + ":" + std::to_string(opts.port) + ": " + ec.message());
+      }
+      srv.start_accept(ec);
+      if (ec) throw RuntimeError("cannot accept connections: " + ec.message());
+      net::error_code lec;
+      bound_port = srv.get_local_endpoint(lec).port();
     }
-    srv.start_accept(ec);
-    if (ec) throw RuntimeError("cannot accept connections: " + ec.message());
-    net::error_code lec;
-    bound_port = srv.get_local_endpoint(lec).port();
     keepalive = std::make_unique<net::steady_timer>(srv.get_io_service());
     schedule_keepalive();
     jobs = std::make_unique<JobQueue>();
@@ -656,6 +907,10 @@ struct ServerImpl final : Server::Impl {
       stopping = true;
       websocketpp::lib::error_code ec;
       srv.stop_listening(ec);
+      if (front) {
+        net::error_code fec;
+        front->close(fec);
+      }
       keepalive->cancel();
       for (auto& [k, c] : ws_clients) {
         c.con->close(websocketpp::close::status::going_away, "server shutting down", ec);

@@ -1,5 +1,6 @@
 // Unit tests of the plain C++ parts of ws-serve's server: frame and SSE encoding, chunks per
-// subscription, the replay window, routing and admission, the API job queue, the command output.
+// subscription, the replay window, routing and admission, the API job queue, the command output,
+// HTTP request heads (keep-alive and pipelining).
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 
 #include "web/broadcast.h"
 #include "web/command_output.h"
+#include "web/http.h"
 #include "web/job_queue.h"
 #include "web/routing.h"
 
@@ -240,4 +242,49 @@ TEST_CASE("the command output refuses lines beyond its capacity instead of queue
   for (const auto& [ok, why] : o.got) written += ok;
   CHECK(written == 0);
   ::close(p[1]);
+}
+
+TEST_CASE("request heads: one at a time from pipelined bytes, with their fields") {
+  const std::string two =
+      "GET /api/sensors?x=1 HTTP/1.1\r\nHost: a\r\nconnection:  Keep-Alive, Upgrade \r\n\r\n"
+      "HEAD /healthz HTTP/1.0\r\n\r\n";
+  RequestHead h;
+  REQUIRE(parse_request_head(two, h) == HeadStatus::Complete);
+  CHECK(h.method == "GET");
+  CHECK(h.target == "/api/sensors?x=1");
+  CHECK(h.version == "HTTP/1.1");
+  CHECK(h.field("CONNECTION") == "Keep-Alive, Upgrade");
+  CHECK(h.field("missing").empty());
+  CHECK(h.keep_alive());
+  CHECK_FALSE(h.has_body());
+  CHECK_FALSE(h.websocket_upgrade());
+  REQUIRE(parse_request_head(std::string_view(two).substr(h.head_bytes), h) == HeadStatus::Complete);
+  CHECK(h.method == "HEAD");
+  CHECK(h.head_bytes == std::string("HEAD /healthz HTTP/1.0\r\n\r\n").size());
+  CHECK_FALSE(h.keep_alive());  // HTTP/1.0 without "keep-alive"
+}
+
+TEST_CASE("request heads: incomplete, malformed, bodies, Expect and upgrades") {
+  RequestHead h;
+  CHECK(parse_request_head("GET / HTTP/1.1\r\nHost: a\r\n", h) == HeadStatus::Incomplete);
+  CHECK(parse_request_head("", h) == HeadStatus::Incomplete);
+  CHECK(parse_request_head("GET / HTTP/2\r\n\r\n", h) == HeadStatus::Bad);
+  CHECK(parse_request_head("GET /\r\n\r\n", h) == HeadStatus::Bad);
+  CHECK(parse_request_head("get / HTTP/1.1\r\n\r\n", h) == HeadStatus::Bad);
+  CHECK(parse_request_head("GET / HTTP/1.1\r\nno colon\r\n\r\n", h) == HeadStatus::Bad);
+  CHECK(parse_request_head("GET / HTTP/1.1\r\nContent-Length: 1x\r\n\r\n", h) == HeadStatus::Bad);
+  CHECK(parse_request_head("GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", h) == HeadStatus::Bad);
+  REQUIRE(parse_request_head("POST /x HTTP/1.1\r\nContent-Length: 200000\r\nExpect: 100-Continue\r\nConnection: close\r\n\r\n",
+                             h) == HeadStatus::Complete);
+  CHECK(h.content_length == 200000);
+  CHECK(h.has_body());
+  CHECK(h.expects_continue());
+  CHECK_FALSE(h.keep_alive());
+  REQUIRE(parse_request_head("PUT /x HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", h) == HeadStatus::Complete);
+  CHECK(h.chunked);
+  REQUIRE(parse_request_head("GET /ws HTTP/1.1\r\nUpgrade: WebSocket\r\nConnection: Upgrade\r\n\r\n", h) ==
+          HeadStatus::Complete);
+  CHECK(h.websocket_upgrade());
+  CHECK(reason_phrase(404) == "Not Found");
+  CHECK(reason_phrase(599).empty());
 }

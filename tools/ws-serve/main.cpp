@@ -185,6 +185,12 @@ int main(int argc, char** argv) {
         so, metrics, recent, std::move(database),
         [&](const std::string& line, web::Server::CommandDone done) { commands.offer(line, std::move(done)); },
         [&](const std::string& message) { diag.info(message); });
+    // The writer answers commands through the server: it must finish while the server
+    // exists, also when an error (--strict) unwinds this scope.
+    struct FinishCommands {
+      web::CommandOutput& commands;
+      ~FinishCommands() { commands.finish(); }
+    } finish_commands{commands};
     server.start();
     const std::string shown_host = so.host.find(':') != std::string::npos ? "[" + so.host + "]" : so.host;
     const char* scheme = so.cert_file.empty() ? "http" : "https";
