@@ -380,7 +380,8 @@ class SqliteReader final : public HistoryReader {
         const bool hour = seg.source == Source::Hour;
         sql::Stmt& st = hour ? hour_range_ : minute_range_;
         if (!st.handle())
-          st = sql::Stmt(*db_, std::string("SELECT bucket,count,ncount,sum,min,max,first_ts,first,last_ts,last FROM ") +
+          st = sql::Stmt(*db_, std::string("SELECT bucket,count,ncount,sum,min,max,first_ts,first,last_ts,last,") +
+                                   (version_ >= 3 ? "decreases,tw_sum,tw_ms" : "NULL,NULL,NULL") + " FROM " +
                                    (hour ? "rollup_hour" : "rollup_minute") +
                                    " WHERE sensor_id=?1 AND bucket>=?2 AND bucket<?3 ORDER BY bucket");
         st.reset();

@@ -5,7 +5,10 @@
 // (count/sum add, min/max compare, first/last by ts), which is exact because a new row
 // never removes anything. A row that replaces a different value could have been a
 // bucket's min, max, first or last, so its minute is marked dirty and recomputed from the
-// raw rows at commit; an hour with a dirty minute is recomputed from its minutes.
+// raw rows at commit; an hour with a dirty minute is recomputed from its minutes. A new row
+// older than the sensor's newest stored row also marks its minute dirty: the ordered
+// summary (decreases and time-weighted sums between consecutive readings) depends on where
+// it falls.
 // Identical re-ingested rows change nothing. Retention cuts raw rows at whole hours, so a
 // bucket is either wholly kept or wholly gone and the kept ones still equal their rows.
 #include <sqlite3.h>
@@ -33,10 +36,22 @@ constexpr std::int64_t kDeleteChunk = 5000;  // rows per retention DELETE
 constexpr auto kMaintainBudget = std::chrono::milliseconds(20);
 constexpr std::size_t kMultiRows = 64;  // rows per multi-row INSERT (4 parameters each)
 
+// The ordered summary (decreases, tw_sum, tw_ms) appends the new rows after the stored ones
+// (Partial::merge): deltas only ever hold rows newer than every stored row of the sensor
+// (older new rows make their minute dirty), and anything else makes it unknown (NULL).
 const char* kMergeSql = R"sql(
-INSERT INTO {T}(sensor_id,bucket,count,ncount,sum,min,max,first_ts,first,last_ts,last)
-VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)
+INSERT INTO {T}(sensor_id,bucket,count,ncount,sum,min,max,first_ts,first,last_ts,last,decreases,tw_sum,tw_ms)
+VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)
 ON CONFLICT(sensor_id,bucket) DO UPDATE SET
+  decreases = CASE WHEN decreases IS NULL OR excluded.decreases IS NULL OR excluded.first_ts <= last_ts THEN NULL
+    ELSE decreases + excluded.decreases
+         + (typeof(last) IN ('real','integer') AND typeof(excluded.first) IN ('real','integer') AND excluded.first < last) END,
+  tw_sum = CASE WHEN tw_sum IS NULL OR excluded.tw_sum IS NULL OR excluded.first_ts <= last_ts THEN NULL
+    WHEN typeof(last) IN ('real','integer') THEN tw_sum + excluded.tw_sum + last * (excluded.first_ts - last_ts)
+    ELSE tw_sum + excluded.tw_sum END,
+  tw_ms = CASE WHEN tw_ms IS NULL OR excluded.tw_ms IS NULL OR excluded.first_ts <= last_ts THEN NULL
+    WHEN typeof(last) IN ('real','integer') THEN tw_ms + excluded.tw_ms + (excluded.first_ts - last_ts)
+    ELSE tw_ms + excluded.tw_ms END,
   count = count + excluded.count,
   ncount = ncount + excluded.ncount,
   sum = CASE WHEN excluded.sum IS NULL THEN sum WHEN sum IS NULL THEN excluded.sum ELSE sum + excluded.sum END,
@@ -81,12 +96,12 @@ class SqliteWriter final : public StoreWriter {
     log_ = sql::Stmt(*db_, "INSERT INTO changes(sensor_id,ts_list) VALUES(?1,?2)");
     raw_bucket_ = sql::Stmt(*db_, "SELECT ts, value FROM readings WHERE sensor_id=?1 AND ts>=?2 AND ts<?3 ORDER BY ts");
     minute_range_ = sql::Stmt(*db_,
-                              "SELECT count,ncount,sum,min,max,first_ts,first,last_ts,last FROM rollup_minute "
-                              "WHERE sensor_id=?1 AND bucket>=?2 AND bucket<?3");
+                              "SELECT count,ncount,sum,min,max,first_ts,first,last_ts,last,decreases,tw_sum,tw_ms "
+                              "FROM rollup_minute WHERE sensor_id=?1 AND bucket>=?2 AND bucket<?3 ORDER BY bucket");
     merge_minute_ = sql::Stmt(*db_, with_table(kMergeSql, "rollup_minute"));
     merge_hour_ = sql::Stmt(*db_, with_table(kMergeSql, "rollup_hour"));
-    replace_minute_ = sql::Stmt(*db_, "INSERT OR REPLACE INTO rollup_minute VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
-    replace_hour_ = sql::Stmt(*db_, "INSERT OR REPLACE INTO rollup_hour VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
+    replace_minute_ = sql::Stmt(*db_, "INSERT OR REPLACE INTO rollup_minute VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)");
+    replace_hour_ = sql::Stmt(*db_, "INSERT OR REPLACE INTO rollup_hour VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)");
     new_sensor_ = sql::Stmt(*db_, "INSERT OR IGNORE INTO sensors(name) VALUES(?1)");  // another writer may have added it
     update_sensor_ =
         sql::Stmt(*db_, "UPDATE sensors SET unit=?2, kind=?3, first_seen=?4, last_seen=?5 WHERE id=?1");
@@ -342,6 +357,9 @@ class SqliteWriter final : public StoreWriter {
         ++st.inserted;
       } else if (insert_one(e.sid, e.ts, r)) {
         ++st.inserted;
+        // Older than a stored row: it may fall between two readings of its minute, which
+        // changes the ordered summary in a way no delta can say; recompute the minute.
+        dirty = true;
       } else {
         select_.bind(1, e.sid).bind(2, e.ts);
         if (!select_.step()) throw RuntimeError("readings: row vanished during an insert");

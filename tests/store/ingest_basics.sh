@@ -16,7 +16,7 @@ assert_contains "$out" '"room":"kitchen","seq":7' "extra fields passed through"
 assert_eq "" "$err" "stderr"
 assert_eq 4 "$(sql h.db 'SELECT count(*) FROM readings')" "rows stored"
 assert_eq 3 "$(sql h.db 'SELECT count(*) FROM sensors')" "sensors in the dictionary"
-assert_eq "2" "$(sql h.db 'PRAGMA user_version')" "schema version"
+assert_eq "3" "$(sql h.db 'PRAGMA user_version')" "schema version"
 assert_eq "real integer text" "$(sql h.db "SELECT group_concat(t, ' ') FROM (SELECT DISTINCT typeof(value) t FROM readings ORDER BY (t='text'), (t='integer'))")" "value types"
 
 run history-query -d h.db --sensor 'home/kitchen/temperature'
