@@ -134,6 +134,9 @@ std::optional<Value> Partial::get(Agg a) const {
     case Agg::Min: if (ncount) number(min); break;
     case Agg::Max: if (ncount) number(max); break;
     case Agg::Sum: if (ncount) number(sum); break;
+    // Order-dependent or needing every value: ConsumptionBuckets computes these.
+    case Agg::Increase: case Agg::Integral: case Agg::Twa:
+    case Agg::P50: case Agg::P90: case Agg::P95: case Agg::P99: case Agg::Median: break;
   }
   return out;
 }

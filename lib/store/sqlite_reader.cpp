@@ -14,6 +14,7 @@
 
 #include "core/errors.h"
 #include "core/pattern.h"
+#include "store/consumption_buckets.h"
 #include "store/query.h"
 #include "store/rollup.h"
 #include "store/rollup_rows.h"
@@ -215,7 +216,9 @@ class SqliteReader final : public HistoryReader {
         }
         continue;
       }
-      const bool more = q.every ? buckets(s, q, bk, em, res) : raw(s, q, em);
+      const bool more = !q.every                              ? raw(s, q, em)
+                        : ConsumptionBuckets::wanted(q) ? consumption(s, q, bk, em, res)
+                                                        : buckets(s, q, bk, em, res);
       if (!more) break;
     }
     txn.commit();
@@ -420,6 +423,130 @@ class SqliteReader final : public HistoryReader {
         rows.push_back(make_row(b, p, rows.empty() ? nullptr : &rows.back()));
         if (q.limit && !q.descending && rows.size() > *q.limit) break;
       }
+    }
+    if (q.descending) std::reverse(rows.begin(), rows.end());
+    for (const auto& r : rows)
+      if (!em(r)) return false;
+    return true;
+  }
+
+  // Consumption aggregates: the rows of one sensor in time order, each a raw reading or a
+  // roll-up row standing for its readings (ConsumptionBuckets::can_summarise). A roll-up
+  // row that cannot is replaced by its minutes (an hour) or its raw rows.
+  struct Item {
+    TimeMs ts;     // the reading's ts, or the roll-up bucket
+    TimeMs width;  // 0 for a raw reading
+    Partial p;
+  };
+
+  void raw_items(std::int64_t sid, TimeMs from, TimeMs to, std::vector<Item>& out) {
+    sql::Stmt& st = raw_range_;
+    if (!st.handle())
+      st = sql::Stmt(*db_, "SELECT ts, value FROM readings WHERE sensor_id=?1 AND ts>=?2 AND ts<?3 ORDER BY ts");
+    st.reset();
+    st.bind(1, sid).bind(2, from).bind(3, to);
+    while (st.step()) {
+      Item it{st.column_int(0), 0, Partial{}};
+      it.p.add(it.ts, sql::column_value(st, 1));
+      out.push_back(std::move(it));
+    }
+    st.reset();
+  }
+
+  void rollup_items(std::int64_t sid, bool hour, TimeMs from, TimeMs to, const ConsumptionBuckets& cb,
+                    std::vector<Item>& out, QueryResult& res) {
+    const TimeMs width = hour ? kHourMs : kMinuteMs;
+    std::vector<std::pair<TimeMs, Partial>> rows;
+    {
+      sql::Stmt st(*db_, std::string("SELECT bucket,count,ncount,sum,min,max,first_ts,first,last_ts,last,") +
+                             (version_ >= 3 ? "decreases,tw_sum,tw_ms" : "NULL,NULL,NULL") + " FROM " +
+                             (hour ? "rollup_hour" : "rollup_minute") +
+                             " WHERE sensor_id=?1 AND bucket>=?2 AND bucket<?3 ORDER BY bucket");
+      st.bind(1, sid).bind(2, from).bind(3, to);
+      while (st.step()) rows.emplace_back(st.column_int(0), read_partial(st, 1));
+    }
+    for (auto& [bucket, p] : rows) {
+      if (cb.can_summarise(p, width)) {
+        res.used_rollups = true;
+        out.push_back({bucket, width, std::move(p)});
+      } else if (hour) {
+        rollup_items(sid, false, bucket, bucket + kHourMs, cb, out, res);
+      } else {
+        raw_items(sid, bucket, bucket + kMinuteMs, out);
+      }
+    }
+  }
+
+  void items(std::int64_t sid, TimeMs from, TimeMs to, bool minutes_ok, bool hours_ok, const ConsumptionBuckets& cb,
+             std::vector<Item>& out, QueryResult& res) {
+    for (const auto& seg : plan(from, to, minutes_ok, hours_ok)) {
+      if (seg.source == Source::Raw) raw_items(sid, seg.from, seg.to, out);
+      else rollup_items(sid, seg.source == Source::Hour, seg.from, seg.to, cb, out, res);
+    }
+  }
+
+  bool consumption(const SensorMeta& s, const Query& q, const Bucketing& bk, Emitter& em, QueryResult& res) {
+    ConsumptionBuckets cb(q, s.unit, s.kind);
+    const bool rollups = !ConsumptionBuckets::needs_raw(q);
+    bool minutes_ok = rollups && bk.every % kMinuteMs == 0;
+    const bool hours_ok = rollups && !bk.zoned && bk.every % kHourMs == 0;
+    if (bk.zoned && minutes_ok) {
+      const TimeMs probe = q.from > kMinTimeMs ? q.from : (s.first_seen ? *s.first_seen : 0);
+      minutes_ok = bk.start_of(probe) % kMinuteMs == 0;
+    }
+    std::vector<Item> data;
+    if (q.from > kMinTimeMs) {
+      // The carry-in (baseline, high-water mark, held value) from before the range; roll-ups
+      // of any alignment serve here, as no bucket of the answer is cut from them.
+      const TimeMs carry_from = q.from - std::min(cb.carry_span(), q.from - kMinTimeMs);
+      items(s.id, carry_from, q.from, rollups, rollups, cb, data, res);
+      for (const auto& it : data) {
+        if (it.width) cb.carry_rollup(it.p);
+        else cb.carry(it.ts, it.p.first);
+      }
+      data.clear();
+    }
+    items(s.id, q.from, q.to, minutes_ok, hours_ok, cb, data, res);
+
+    const bool bounded_from = q.from > kMinTimeMs, bounded_to = q.to < kMaxTimeMs;
+    std::vector<Row> rows;
+    if (data.empty() && !bounded_from && cb.covered_until() == kMinTimeMs) return true;
+    TimeMs b = bounded_from ? bk.start_of(q.from) : bk.start_of(data.front().ts);
+    std::size_t i = 0;
+    for (;;) {
+      const bool held = cb.covered_until() > b;
+      if (q.fill == Fill::None && !held) {
+        if (i == data.size()) break;
+        b = std::max(b, bk.start_of(data[i].ts));
+      }
+      if (b >= q.to) break;
+      if (!bounded_to && i == data.size() && !held && q.fill != Fill::None) break;
+      if (bounded_to && q.fill != Fill::None && b > bk.start_of(q.to - 1)) break;
+      const TimeMs e = bk.next(b);
+      cb.begin(b, e);
+      Partial part;
+      for (; i < data.size() && data[i].ts < e; ++i) {
+        part.merge(data[i].p);
+        if (data[i].width) cb.add_rollup(data[i].p);
+        else cb.add(data[i].ts, data[i].p.first);
+      }
+      Row r;
+      r.sensor = s.name;
+      r.ts = b;
+      for (auto a : q.aggs) r.aggs.push_back(is_consumption_agg(a) ? std::nullopt : part.get(a));
+      const bool any = cb.end(r) || !part.empty();
+      if (any) {
+        rows.push_back(std::move(r));
+      } else if (q.fill == Fill::Previous && !rows.empty()) {
+        Row prev = rows.back();
+        prev.ts = b;
+        rows.push_back(std::move(prev));
+      } else if (q.fill != Fill::None) {
+        r.aggs.assign(q.aggs.size(), std::nullopt);
+        rows.push_back(std::move(r));
+      }
+      if (q.limit && !q.descending && rows.size() > *q.limit) break;
+      b = e;
     }
     if (q.descending) std::reverse(rows.begin(), rows.end());
     for (const auto& r : rows)

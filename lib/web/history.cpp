@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/pattern.h"
+#include "store/consumption_buckets.h"
 
 namespace sensorpipe::web {
 
@@ -110,10 +111,33 @@ store::QueryResult MemoryHistory::run(const store::Query& q, const std::function
     row.reading.reset();
     std::vector<const Value*> bucket;
     auto floor_div = [&](TimeMs t) { return (t >= 0 ? t / every : -((-t + every - 1) / every)) * every; };
-    for (auto it = lo; it != hi;) {
-      const TimeMs start = floor_div(it->ts);
+    // The consumption aggregates come from the shared rules, fed in time order with what
+    // came before the range; they also give rows to buckets that a held value reaches.
+    std::optional<store::ConsumptionBuckets> cb;
+    if (store::ConsumptionBuckets::wanted(q)) {
+      cb.emplace(q, s.info.unit, s.info.kind);
+      if (q.from > kMinTimeMs) {
+        const TimeMs carry_from = q.from - std::min(cb->carry_span(), q.from - kMinTimeMs);
+        for (auto it = std::lower_bound(s.points.begin(), lo, carry_from,
+                                        [](const Point& p, TimeMs ts) { return p.ts < ts; });
+             it != lo; ++it)
+          cb->carry(it->ts, it->value);
+      }
+    }
+    // `held`: the bucket after the last one done, while a held value still reaches into it.
+    auto held = [&](TimeMs next) { return cb && next != kMinTimeMs && cb->covered_until() > next; };
+    TimeMs next = kMinTimeMs;
+    for (auto it = lo; it != hi || held(next);) {
+      TimeMs start = it != hi ? floor_div(it->ts) : next;
+      if (held(next) && next < start) start = next;
+      if (start >= q.to) break;
+      next = start + every;
       bucket.clear();
-      for (; it != hi && it->ts < start + every; ++it) bucket.push_back(&it->value);
+      if (cb) cb->begin(start, start + every);
+      for (; it != hi && it->ts < start + every; ++it) {
+        bucket.push_back(&it->value);
+        if (cb) cb->add(it->ts, it->value);
+      }
       if (limited()) {
         result.truncated = true;
         return result;
@@ -121,6 +145,7 @@ store::QueryResult MemoryHistory::run(const store::Query& q, const std::function
       row.ts = start;
       row.aggs.clear();
       for (auto a : aggs) row.aggs.push_back(aggregate(a, bucket));
+      if (cb && !cb->end(row) && bucket.empty()) continue;
       emit(row);
       ++result.rows;
     }
@@ -157,31 +182,10 @@ std::optional<Value> aggregate(store::Agg agg, const std::vector<const Value*>& 
   }
 }
 
-std::optional<store::Agg> agg_from_name(std::string_view name) {
-  using store::Agg;
-  static constexpr std::pair<const char*, Agg> kNames[] = {{"avg", Agg::Avg},     {"min", Agg::Min},
-                                                           {"max", Agg::Max},     {"count", Agg::Count},
-                                                           {"sum", Agg::Sum},     {"first", Agg::First},
-                                                           {"last", Agg::Last}};
-  for (const auto& [n, a] : kNames) {
-    if (name == n) return a;
-  }
-  return std::nullopt;
-}
+// One vocabulary with history-query: the names live in store/query.h.
+std::optional<store::Agg> agg_from_name(std::string_view name) { return store::parse_agg(name); }
 
-const char* name_of_agg(store::Agg agg) {
-  using store::Agg;
-  switch (agg) {
-    case Agg::Avg: return "avg";
-    case Agg::Min: return "min";
-    case Agg::Max: return "max";
-    case Agg::Count: return "count";
-    case Agg::Sum: return "sum";
-    case Agg::First: return "first";
-    case Agg::Last: return "last";
-  }
-  return "avg";
-}
+const char* name_of_agg(store::Agg agg) { return store::agg_name(agg); }
 
 TimeMs nice_bucket(TimeMs min_width) {
   static constexpr TimeMs kSteps[] = {1000,      2000,      5000,      10000,     15000,    30000,     60000,
