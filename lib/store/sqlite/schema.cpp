@@ -1,5 +1,5 @@
 // Schema creation, migrations and checked opening (see schema.h).
-#include "store/schema.h"
+#include "store/sqlite/schema.h"
 
 #include "store/query.h"
 
@@ -124,12 +124,6 @@ void check_version(const sql::Db& db, std::int64_t app_id, std::int64_t version)
 }
 
 }  // namespace
-
-LibraryVersions store_library_versions() {
-  auto libs = core_library_versions();
-  libs.emplace_back("SQLite", sqlite3_libversion());
-  return libs;
-}
 
 namespace {
 // Switching to WAL needs a moment of exclusive access, and SQLite does not run the
