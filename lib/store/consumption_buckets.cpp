@@ -34,7 +34,8 @@ bool ConsumptionBuckets::needs_raw(const Query& q) {
 
 ConsumptionBuckets::ConsumptionBuckets(const Query& q, const std::optional<std::string>& unit,
                                        const std::optional<std::string>& kind)
-    : q_(q), opt_(q.consumption), unit_(unit), class_(classify(kind, unit)), acc_((validate(q.consumption), q.consumption)) {
+    : q_(q), opt_(q.consumption), unit_(unit), class_(classify(kind, unit)), acc_(q.consumption) {
+  validate(opt_);
   integral_ = integral_unit(unit);
   if (q.integral_unit) {
     // A query over several sensors may mix rates: those that do not integrate into the
