@@ -114,4 +114,6 @@ done
 total=$(history-query -d "$db2" -s h/energy --from 2026-11-22T00:05:00Z --to 2026-11-24T23:00:00Z --every 30d --agg increase -f csv | tail -n 1 | cut -d, -f3)
 days=$(history-query -d "$db2" -s h/energy --from 2026-11-22T00:05:00Z --to 2026-11-24T23:00:00Z --every 1h --agg increase -f csv | awk -F, 'NR > 1 { s += $3 } END { printf "%.4f", s }')
 assert_eq "$(printf '%.4f' "$total")" "$days" "hours from roll-ups sum to the whole range"
+local_days=$(history-query -d "$db2" -s h/energy --from 2026-11-22T00:05:00Z --to 2026-11-24T23:00:00Z --every 1d --tz America/New_York --agg increase -f csv | awk -F, 'NR > 1 { n++; s += $3 } END { printf "%d %.4f", n, s }')
+assert_eq "4 $(printf '%.4f' "$total")" "$local_days" "local days (--tz) sum to the whole range"
 pass "consumption from roll-ups"
