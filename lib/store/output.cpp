@@ -78,6 +78,16 @@ RowFormatter::RowFormatter(Format f, std::vector<Agg> aggs) : format_(f), aggs_(
   if (buckets_) {
     header_ = {"sensor", "ts"};
     for (auto a : aggs_) header_.emplace_back(agg_name(a));
+    for (auto a : aggs_) {
+      units_ = units_ || is_consumption_agg(a);
+      partial_ = partial_ || a == Agg::Increase;
+    }
+    if (units_) {
+      header_.emplace_back("unit");
+      for (auto a : aggs_)
+        if (a == Agg::Increase || a == Agg::Integral) header_.push_back(std::string(agg_name(a)) + "_unit");
+    }
+    if (partial_) header_.emplace_back("partial");
   } else {
     header_ = {"sensor", "ts", "value", "unit", "kind"};
   }
@@ -128,6 +138,20 @@ void RowFormatter::add(std::string& out, const Row& r) {
         if (r.aggs[i]) append_value(out, *r.aggs[i]);
         else out += "null";
       }
+      if (units_) {
+        if (r.unit) {
+          out += ",\"unit\":";
+          json::append_string(out, *r.unit);
+        }
+        for (std::size_t i = 0; i < aggs_.size() && i < r.agg_units.size(); ++i) {
+          if ((aggs_[i] != Agg::Increase && aggs_[i] != Agg::Integral) || r.agg_units[i].empty()) continue;
+          out += ",\"";
+          out += agg_name(aggs_[i]);
+          out += "_unit\":";
+          json::append_string(out, r.agg_units[i]);
+        }
+      }
+      if (partial_) out += r.partial ? ",\"partial\":true" : ",\"partial\":false";
       out += '}';
     }
     out += '\n';
@@ -140,6 +164,13 @@ void RowFormatter::add(std::string& out, const Row& r) {
     cells.push_back(r.reading->kind.value_or(""));
   } else {
     for (std::size_t i = 0; i < aggs_.size(); ++i) cells.push_back(i < r.aggs.size() ? opt_text(r.aggs[i]) : "");
+    if (units_) {
+      cells.push_back(r.unit.value_or(""));
+      for (std::size_t i = 0; i < aggs_.size(); ++i)
+        if (aggs_[i] == Agg::Increase || aggs_[i] == Agg::Integral)
+          cells.push_back(i < r.agg_units.size() ? r.agg_units[i] : "");
+    }
+    if (partial_) cells.emplace_back(r.partial ? "true" : "false");
   }
   emit_cells(out, std::move(cells));
 }

@@ -22,6 +22,8 @@ std::optional<Format> parse_format(std::string_view name);  // "jsonl", "csv", "
 class RowFormatter {
  public:
   // Raw readings when `aggs` is empty; otherwise bucket rows with one column per aggregate.
+  // With a consumption aggregate (query.h) a bucket row also says its sensor's `unit`, the
+  // `increase_unit`/`integral_unit` of those aggregates, and `partial` with increase.
   RowFormatter(Format f, std::vector<Agg> aggs);
   // Sensor lists (--list-sensors).
   explicit RowFormatter(Format f);
@@ -44,6 +46,8 @@ class RowFormatter {
   Format format_;
   std::vector<Agg> aggs_;
   bool buckets_ = false;
+  bool units_ = false;    // a consumption aggregate is asked: print the units
+  bool partial_ = false;  // increase is asked: print partial
   std::vector<std::string> header_;
   bool header_done_ = false;
   std::vector<std::vector<std::string>> table_;  // the window, until the widths are fixed

@@ -6,14 +6,41 @@
 namespace sensorpipe::store {
 
 namespace {
-constexpr std::array<std::pair<Agg, const char*>, 7> kAggs{{{Agg::Avg, "avg"},
-                                                            {Agg::Min, "min"},
-                                                            {Agg::Max, "max"},
-                                                            {Agg::Count, "count"},
-                                                            {Agg::Sum, "sum"},
-                                                            {Agg::First, "first"},
-                                                            {Agg::Last, "last"}}};
+constexpr std::array<std::pair<Agg, const char*>, 15> kAggs{{{Agg::Avg, "avg"},
+                                                             {Agg::Min, "min"},
+                                                             {Agg::Max, "max"},
+                                                             {Agg::Count, "count"},
+                                                             {Agg::Sum, "sum"},
+                                                             {Agg::First, "first"},
+                                                             {Agg::Last, "last"},
+                                                             {Agg::Increase, "increase"},
+                                                             {Agg::Integral, "integral"},
+                                                             {Agg::Twa, "twa"},
+                                                             {Agg::P50, "p50"},
+                                                             {Agg::P90, "p90"},
+                                                             {Agg::P95, "p95"},
+                                                             {Agg::P99, "p99"},
+                                                             {Agg::Median, "median"}}};
 }  // namespace
+
+const char* agg_names() {
+  return "avg, min, max, count, sum, first, last, increase, integral, twa, p50, p90, p95, p99, median";
+}
+
+std::optional<double> agg_percentile(Agg a) {
+  switch (a) {
+    case Agg::P50: return 50.0;
+    case Agg::P90: return 90.0;
+    case Agg::P95: return 95.0;
+    case Agg::P99: return 99.0;
+    case Agg::Median: return 50.0;
+    default: return std::nullopt;
+  }
+}
+
+bool is_consumption_agg(Agg a) {
+  return a == Agg::Increase || a == Agg::Integral || a == Agg::Twa || agg_percentile(a).has_value();
+}
 
 std::optional<Agg> parse_agg(std::string_view name) {
   for (const auto& [a, n] : kAggs)

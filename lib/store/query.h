@@ -14,6 +14,9 @@
 // no numeric reading); first/last are the values with the earliest/latest ts, of any type.
 // Results are the same whether they come from raw rows or roll-ups (sum and avg up to
 // floating-point rounding, since additions happen in a different order).
+// Consumption and statistics (definitions in store/consumption.h and history-query(1)):
+// increase (counters; of a rate sensor, its integral: what it consumed), integral, twa
+// (time-weighted, LOCF), and exact percentiles p50/p90/p95/p99/median of the raw values.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -26,14 +29,20 @@
 #include "core/errors.h"
 #include "core/reading.h"
 #include "core/time.h"
+#include "store/consumption.h"
 
 namespace sensorpipe::store {
 
-enum class Agg { Avg, Min, Max, Count, Sum, First, Last };
+enum class Agg { Avg, Min, Max, Count, Sum, First, Last, Increase, Integral, Twa, P50, P90, P95, P99, Median };
 enum class Fill { None, Null, Previous };
 
 std::optional<Agg> parse_agg(std::string_view name);  // "avg", "min", ...
 const char* agg_name(Agg a);
+// The names parse_agg() knows, comma-separated, for messages and help texts.
+const char* agg_names();
+std::optional<double> agg_percentile(Agg a);  // 95 for P95, 50 for Median; nullopt for others
+// Aggregates computed by the consumption rules, in time order per sensor (not Partial's).
+bool is_consumption_agg(Agg a);
 // "avg,min,max" -> list; nullopt (with the bad name in `bad`) on an unknown name.
 std::optional<std::vector<Agg>> parse_agg_list(std::string_view text, std::string& bad);
 std::optional<Fill> parse_fill(std::string_view name);  // "none", "null", "previous"
@@ -51,6 +60,10 @@ struct Query {
   // Asked before each row is emitted (run() only); true ends the run there, with
   // QueryResult::stopped. The caller decides what a stop is (history-query: a signal).
   std::function<bool()> stop;
+  // increase/integral/twa: reset ratio, lookback, gap, and the end limit (the caller's
+  // "now": a held value is not carried past it).
+  ConsumptionOptions consumption;
+  std::optional<std::string> integral_unit;  // e.g. "Wh"; none = the rate's natural unit (kWh, L)
 };
 
 // One output row: a raw reading, or one bucket of one sensor.
@@ -59,6 +72,12 @@ struct Row {
   TimeMs ts = 0;                          // reading time, or bucket start
   std::optional<Reading> reading;         // raw rows only (unit/kind are the sensor's current ones)
   std::vector<std::optional<Value>> aggs; // bucket rows: one per Query::aggs, nullopt = no data (fill null)
+  // Bucket rows with a consumption aggregate: the sensor's unit, the unit of each aggregate
+  // (one per Query::aggs; empty = the sensor's or none), and whether `increase` lacked a
+  // baseline (see store/consumption.h).
+  std::optional<std::string> unit;
+  std::vector<std::string> agg_units;
+  bool partial = false;
 };
 
 struct SensorInfo {

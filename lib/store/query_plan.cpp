@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "store/consumption_buckets.h"
+
 namespace sensorpipe::store {
 
 Bucketing Bucketing::for_query(const Query& q) {
@@ -170,6 +172,160 @@ bool buckets(QuerySource& src, const SensorRef& s, const Query& q, const Bucketi
   return true;
 }
 
+// Consumption aggregates: one sensor's data in time order, each item a raw reading or a
+// roll-up row that stands for its readings (ConsumptionBuckets::can_summarise); a roll-up
+// row that cannot is replaced by its minutes (an hour) or its raw rows. Items stream into
+// the buckets as they are read, so memory stays at one bucket whatever the range.
+using ItemFn = std::function<void(TimeMs ts, TimeMs width, const Partial& p)>;  // width 0: a raw reading
+
+void raw_items(QuerySource& src, const SensorRef& s, TimeMs from, TimeMs to, const ItemFn& f) {
+  Partial one;
+  src.raw(s, from, to, false, [&](TimeMs ts, const Value& v, std::string_view) {
+    one = Partial{};
+    one.add(ts, v);
+    f(ts, 0, one);
+    return true;
+  });
+}
+
+void rollup_items(QuerySource& src, const SensorRef& s, Source table, TimeMs from, TimeMs to,
+                  const ConsumptionBuckets& cb, const ItemFn& f, QueryResult& res) {
+  const TimeMs width = table == Source::Hour ? kHourMs : kMinuteMs;
+  // Read an hour (of minutes, or of hours a day) at a time: no nested reads while one runs.
+  const TimeMs step = table == Source::Hour ? 24 * kHourMs : kHourMs;
+  std::vector<std::pair<TimeMs, Partial>> rows;
+  for (TimeMs lo = from; lo < to; lo = std::min(to, lo + step)) {
+    rows.clear();
+    src.rollups(s, table, lo, std::min(to, lo + step), [&](TimeMs b, const Partial& p) { rows.emplace_back(b, p); });
+    for (const auto& [b, p] : rows) {
+      if (cb.can_summarise(p, width)) {
+        res.used_rollups = true;
+        f(b, width, p);
+      } else if (table == Source::Hour) {
+        rollup_items(src, s, Source::Minute, b, b + kHourMs, cb, f, res);
+      } else {
+        raw_items(src, s, b, b + kMinuteMs, f);
+      }
+    }
+  }
+}
+
+void items(QuerySource& src, const SensorRef& s, TimeMs from, TimeMs to, bool minutes_ok, bool hours_ok,
+           const ConsumptionBuckets& cb, const ItemFn& f, QueryResult& res) {
+  for (const auto& seg : plan(from, to, minutes_ok, hours_ok)) {
+    if (seg.source == Source::Raw) raw_items(src, s, seg.from, seg.to, f);
+    else rollup_items(src, s, seg.source, seg.from, seg.to, cb, f, res);
+  }
+}
+
+// The buckets of one sensor as items arrive: closes each bucket when the data moves past
+// it, gives rows to buckets a held value reaches, and fills the others as asked.
+class ConsumptionWalk {
+ public:
+  ConsumptionWalk(const SensorRef& s, const Query& q, const Bucketing& bk, ConsumptionBuckets& cb)
+      : s_(s), q_(q), bk_(bk), cb_(cb) {
+    if (q.from > kMinTimeMs) start(bk.start_of(q.from));
+  }
+
+  void feed(TimeMs ts, TimeMs width, const Partial& p) {
+    if (stopped_) return;
+    if (!open_) start(bk_.start_of(ts));
+    while (open_ && ts >= e_) advance(ts);
+    if (!open_) return;  // past q.to or the limit
+    part_.merge(p);
+    if (width) cb_.add_rollup(p);
+    else cb_.add(ts, p.first);
+  }
+
+  // Closes the last bucket and whatever follows up to q.to (held time, or fill).
+  std::vector<Row>& finish() {
+    while (open_) advance(kMaxTimeMs);
+    if (q_.descending) std::reverse(rows_.begin(), rows_.end());
+    return rows_;
+  }
+
+ private:
+  void start(TimeMs b) {
+    b_ = b;
+    e_ = bk_.next(b);
+    open_ = b_ < q_.to;
+    if (open_) cb_.begin(b_, e_);
+    part_ = Partial{};
+  }
+
+  // Closes the current bucket and opens the next one that can have a row before `ts`
+  // (the next data), or stops.
+  void advance(TimeMs ts) {
+    Row r;
+    r.sensor = s_.name;
+    r.ts = b_;
+    for (auto a : q_.aggs) r.aggs.push_back(is_consumption_agg(a) ? std::nullopt : part_.get(a));
+    if (cb_.end(r) || !part_.empty()) {
+      rows_.push_back(std::move(r));
+    } else if (q_.fill == Fill::Previous && !rows_.empty()) {
+      Row prev = rows_.back();
+      prev.ts = b_;
+      rows_.push_back(std::move(prev));
+    } else if (q_.fill != Fill::None) {
+      r.aggs.assign(q_.aggs.size(), std::nullopt);
+      r.partial = false;
+      rows_.push_back(std::move(r));
+    }
+    open_ = false;
+    if (q_.limit && !q_.descending && rows_.size() > *q_.limit) {
+      stopped_ = true;  // the rest could not be emitted anyway
+      return;
+    }
+    TimeMs next = e_;
+    const bool held = cb_.covered_until() > next;
+    const bool fill_to_end = q_.fill != Fill::None && (q_.to < kMaxTimeMs || ts < kMaxTimeMs);
+    if (!held && !fill_to_end) {
+      if (ts == kMaxTimeMs) return;  // no more data, nothing reaches further
+      next = std::max(next, bk_.start_of(ts));  // nothing reaches the buckets between
+    }
+    start(next);
+  }
+
+  const SensorRef& s_;
+  const Query& q_;
+  const Bucketing& bk_;
+  ConsumptionBuckets& cb_;
+  TimeMs b_ = 0, e_ = 0;
+  bool open_ = false, stopped_ = false;
+  Partial part_;
+  std::vector<Row> rows_;
+};
+
+bool consumption(QuerySource& src, const SensorRef& s, const Query& q, const Bucketing& bk, Emitter& em,
+                 QueryResult& res) {
+  ConsumptionBuckets cb(q, s.unit, s.kind);
+  const bool rollups = src.has_rollups() && !ConsumptionBuckets::needs_raw(q);
+  bool minutes_ok = false, hours_ok = false;
+  if (rollups) {
+    const TimeMs probe = q.from > kMinTimeMs ? q.from : s.first_seen.value_or(0);
+    std::tie(minutes_ok, hours_ok) = rollups_usable(bk, probe);
+  }
+  if (q.from > kMinTimeMs) {
+    // The carry-in (baseline, high-water mark, held value) from before the range; roll-ups
+    // of any alignment serve, as no bucket of the answer is cut from them.
+    const TimeMs carry_from = q.from - std::min(cb.carry_span(), q.from - kMinTimeMs);
+    items(src, s, carry_from, q.from, rollups, rollups, cb, [&](TimeMs ts, TimeMs width, const Partial& p) {
+      if (width) cb.carry_rollup(p);
+      else cb.carry(ts, p.first);
+    }, res);
+  }
+  // Without a lower bound nothing opens a bucket before the first data, nor after the last
+  // unless a held value reaches it; with one and no data, a held value or fill may still.
+  if (q.from == kMinTimeMs && !src.has_data(s, q.from, q.to)) return true;
+  ConsumptionWalk walk(s, q, bk, cb);
+  items(src, s, q.from, q.to, minutes_ok, hours_ok, cb, [&](TimeMs ts, TimeMs width, const Partial& p) {
+    walk.feed(ts, width, p);
+  }, res);
+  for (const auto& r : walk.finish())
+    if (!em(r)) return false;
+  return true;
+}
+
 }  // namespace
 
 QueryResult run_query(QuerySource& src, const Query& q, const std::function<void(const Row&)>& emit) {
@@ -187,7 +343,9 @@ QueryResult run_query(QuerySource& src, const Query& q, const std::function<void
       }
       continue;
     }
-    const bool more = bk ? buckets(src, s, q, *bk, em, res) : raw_rows(src, s, q, em);
+    const bool more = !bk                           ? raw_rows(src, s, q, em)
+                      : ConsumptionBuckets::wanted(q) ? consumption(src, s, q, *bk, em, res)
+                                                      : buckets(src, s, q, *bk, em, res);
     if (!more) break;
   }
   return res;

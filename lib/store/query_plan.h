@@ -129,6 +129,9 @@ class QuerySource {
 };
 
 // Answers `q` from `src`: raw rows or buckets, sensor by sensor (see HistoryReader::run).
+// A query with a consumption aggregate (increase, integral, twa, percentiles) reads each
+// sensor in time order with the carry-in from before q.from, through ConsumptionBuckets
+// (consumption_buckets.h), using a roll-up row only where it can stand for its readings.
 // Sets rows, truncated and used_rollups of the result; `cursor` is the caller's to set.
 QueryResult run_query(QuerySource& src, const Query& q, const std::function<void(const Row&)>& emit);
 

@@ -11,7 +11,23 @@ std::optional<double> numeric_value(const Value& v) {
   return std::nullopt;
 }
 
+namespace {
+// The ordered summary's step from the reading (lts, lv) to the next one (ts, v).
+void ordered_step(Partial& p, TimeMs lts, const Value& lv, TimeMs ts, const Value& v) {
+  const auto a = numeric_value(lv);
+  if (!a) return;
+  p.tw_sum += *a * static_cast<double>(ts - lts);
+  p.tw_ms += ts - lts;
+  const auto b = numeric_value(v);
+  if (b && *b < *a) ++p.decreases;
+}
+}  // namespace
+
 void Partial::add(TimeMs ts, const Value& v) {
+  if (count > 0) {
+    if (ts > last_ts) ordered_step(*this, last_ts, last, ts, v);
+    else ordered = false;
+  }
   if (count == 0 || ts < first_ts) {
     first_ts = ts;
     first = v;
@@ -35,6 +51,15 @@ void Partial::add(TimeMs ts, const Value& v) {
 }
 
 void Partial::add_number(TimeMs ts, double v) {
+  if (count > 0) {
+    if (ts <= last_ts) {
+      ordered = false;
+    } else if (const auto a = numeric_value(last)) {
+      tw_sum += *a * static_cast<double>(ts - last_ts);
+      tw_ms += ts - last_ts;
+      if (v < *a) ++decreases;
+    }
+  }
   if (count == 0 || ts < first_ts) {
     first_ts = ts;
     if (auto* d = std::get_if<double>(&first)) *d = v;
@@ -58,6 +83,22 @@ void Partial::add_number(TimeMs ts, double v) {
 
 void Partial::merge(const Partial& o) {
   if (o.count == 0) return;
+  if (count == 0) {
+    decreases = o.decreases;
+    tw_sum = o.tw_sum;
+    tw_ms = o.tw_ms;
+    ordered = o.ordered;
+  } else {
+    const bool after = o.first_ts > last_ts, before = o.last_ts < first_ts;
+    ordered = ordered && o.ordered && (after || before);
+    if (ordered) {
+      decreases += o.decreases;
+      tw_sum += o.tw_sum;
+      tw_ms += o.tw_ms;
+      if (after) ordered_step(*this, last_ts, last, o.first_ts, o.first);
+      else ordered_step(*this, o.last_ts, o.last, first_ts, first);
+    }
+  }
   if (count == 0 || o.first_ts < first_ts) {
     first_ts = o.first_ts;
     first = o.first;
@@ -93,6 +134,9 @@ std::optional<Value> Partial::get(Agg a) const {
     case Agg::Min: if (ncount) number(min); break;
     case Agg::Max: if (ncount) number(max); break;
     case Agg::Sum: if (ncount) number(sum); break;
+    // Order-dependent or needing every value: ConsumptionBuckets computes these.
+    case Agg::Increase: case Agg::Integral: case Agg::Twa:
+    case Agg::P50: case Agg::P90: case Agg::P95: case Agg::P99: case Agg::Median: break;
   }
   return out;
 }

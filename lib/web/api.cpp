@@ -101,7 +101,7 @@ HttpReply history_reply(HistorySource& source, const Target& target, TimeMs now,
   }
   for (const auto& name : target.params_of("agg")) {
     auto a = store::parse_agg(name);
-    if (!a) return error_reply(400, "agg: expected avg, min, max, count, sum, first or last, got \"" + name + "\"");
+    if (!a) return error_reply(400, std::string("agg: expected one of ") + store::agg_names() + ", got \"" + name + "\"");
     q.aggs.push_back(*a);
   }
   if (auto limit = target.param("limit")) {
@@ -112,6 +112,8 @@ HttpReply history_reply(HistorySource& source, const Target& target, TimeMs now,
     q.limit = n;
   }
   if (!q.aggs.empty() && !q.every) return error_reply(400, "agg needs every");
+  if (auto unit = target.param("integral_unit")) q.integral_unit = *unit;
+  q.consumption.end_limit = now;  // nothing is carried into the future
 
   std::vector<store::SensorInfo> infos;
   try {
@@ -171,6 +173,30 @@ HttpReply history_reply(HistorySource& source, const Target& target, TimeMs now,
   b += ",\"series\":[";
   std::string current;
   bool any_series = false, first_point = true;
+  // Consumption rows: the series' aggregate units and its partial buckets (increase without
+  // a baseline) follow its points.
+  std::vector<std::string> agg_units;
+  std::vector<TimeMs> partial;
+  auto close_series = [&] {
+    b += "]";
+    if (!agg_units.empty()) {
+      b += ",\"agg_units\":[";
+      for (std::size_t i = 0; i < agg_units.size(); ++i) {
+        if (i) b += ',';
+        if (agg_units[i].empty()) b += "null";
+        else json::append_string(b, agg_units[i]);
+      }
+      b += "],\"partial\":[";
+      for (std::size_t i = 0; i < partial.size(); ++i) {
+        if (i) b += ',';
+        b += std::to_string(partial[i]);
+      }
+      b += "]";
+    }
+    b += "}";
+    agg_units.clear();
+    partial.clear();
+  };
   auto info_of = [&](const std::string& name) -> const store::SensorInfo* {
     for (const auto& i : infos) {
       if (i.name == name) return &i;
@@ -181,7 +207,10 @@ HttpReply history_reply(HistorySource& source, const Target& target, TimeMs now,
   try {
     result = source.run(q, [&](const store::Row& row) {
       if (!any_series || row.sensor != current) {
-        if (any_series) b += "]},";
+        if (any_series) {
+          close_series();
+          b += ',';
+        }
         any_series = true;
         current = row.sensor;
         b += "{\"sensor\":";
@@ -198,6 +227,8 @@ HttpReply history_reply(HistorySource& source, const Target& target, TimeMs now,
       }
       if (!first_point) b += ',';
       first_point = false;
+      if (!row.agg_units.empty()) agg_units = row.agg_units;
+      if (row.partial) partial.push_back(row.ts);
       b += '[' + std::to_string(row.ts);
       if (row.reading) {
         b += ',';
@@ -214,7 +245,7 @@ HttpReply history_reply(HistorySource& source, const Target& target, TimeMs now,
   } catch (const RuntimeError& e) {
     return error_reply(500, e.what());
   }
-  if (any_series) b += "]}";
+  if (any_series) close_series();
   b += "],\"rows\":" + std::to_string(result.rows);
   b += ",\"truncated\":";
   b += result.truncated ? "true" : "false";

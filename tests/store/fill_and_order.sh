@@ -25,9 +25,9 @@ assert_eq 'sensor  ts                        value  unit  kind
 a       2026-11-22T10:00:01.000Z  1
 a       2026-11-22T10:00:11.000Z  3
 a       2026-11-22T10:00:12.000Z  off' "$out" "table"
-run history-query -d "$(store_location f)" --every 5s --agg median
+run history-query -d "$(store_location f)" --every 5s --agg mode
 assert_eq 2 "$status" "unknown aggregate"
-assert_contains "$err" "unknown aggregate 'median'" "unknown aggregate message"
+assert_contains "$err" "unknown aggregate 'mode'" "unknown aggregate message"
 run history-query -d "$(store_location f)" --agg avg
 assert_eq 2 "$status" "--agg without --every"
 pass "fill and order"

@@ -18,7 +18,7 @@ assert_eq "" "$err" "stderr"
 assert_eq 4 "$(stored_count "$h")" "rows stored"
 assert_eq 3 "$(history-query -d "$h" --list-sensors -f csv | tail -n +2 | wc -l)" "sensors in the dictionary"
 if [[ $(store_backend) == sqlite ]]; then  # the file format
-  assert_eq "2" "$(sql "$h" 'PRAGMA user_version')" "schema version"
+  assert_eq "3" "$(sql "$h" 'PRAGMA user_version')" "schema version"
   assert_eq "real integer text" "$(sql "$h" "SELECT group_concat(t, ' ') FROM (SELECT DISTINCT typeof(value) t FROM readings ORDER BY (t='text'), (t='integer'))")" "value types"
 fi
 

@@ -42,8 +42,9 @@ rollup_mismatches() {
 }
 
 # sqlite_rollup_mismatches DB TABLE WIDTH_MS: how many roll-up buckets differ from the aggregate
-# of the raw rows (count, numeric count, min, max, first/last ts and value exactly; sum
-# up to rounding), counting buckets missing on either side.
+# of the raw rows (count, numeric count, min, max, first/last ts and value, decreases and
+# time held exactly; sum and value x time held up to rounding), counting buckets missing
+# on either side.
 sqlite_rollup_mismatches() {
   local db=$1 table=$2 w=$3
   sqlite3 -readonly "$db" "
@@ -58,14 +59,29 @@ WITH e AS (
 ex AS (
   SELECT e.*, f.value AS fv, l.value AS lv FROM e
   JOIN readings f ON f.sensor_id = e.sensor_id AND f.ts = e.fts
-  JOIN readings l ON l.sensor_id = e.sensor_id AND l.ts = e.lts)
+  JOIN readings l ON l.sensor_id = e.sensor_id AND l.ts = e.lts),
+-- the ordered summary: consecutive readings of one bucket, decreases and value x time held
+p AS (
+  SELECT sensor_id, ts, value, lead(ts) OVER w AS nts, lead(value) OVER w AS nv
+  FROM readings WHERE ts >= 0 WINDOW w AS (PARTITION BY sensor_id ORDER BY ts)),
+q AS (
+  SELECT sensor_id, (ts / $w) * $w AS b, ts, value, nts, nv,
+         nts IS NOT NULL AND (nts / $w) = (ts / $w) AND typeof(value) <> 'text' AS held FROM p),
+o AS (
+  SELECT sensor_id, b, sum(held AND typeof(nv) <> 'text' AND nv < value) AS d,
+         sum(CASE WHEN held THEN value * (nts - ts) ELSE 0 END) AS s,
+         sum(CASE WHEN held THEN nts - ts ELSE 0 END) AS m
+  FROM q GROUP BY sensor_id, b)
 SELECT
   (SELECT count(*) FROM (SELECT sensor_id, b, c, nc, mi, ma, fts, fv, lts, lv FROM ex
      EXCEPT SELECT sensor_id, bucket, count, ncount, min, max, first_ts, first, last_ts, last FROM $table))
 + (SELECT count(*) FROM (SELECT sensor_id, bucket, count, ncount, min, max, first_ts, first, last_ts, last FROM $table
      EXCEPT SELECT sensor_id, b, c, nc, mi, ma, fts, fv, lts, lv FROM ex))
 + (SELECT count(*) FROM ex JOIN $table r ON r.sensor_id = ex.sensor_id AND r.bucket = ex.b
-     WHERE (r.sum IS NULL) <> (ex.su IS NULL) OR abs(r.sum - ex.su) > 1e-9 * max(1, abs(ex.su)))"
+     WHERE (r.sum IS NULL) <> (ex.su IS NULL) OR abs(r.sum - ex.su) > 1e-9 * max(1, abs(ex.su)))
++ (SELECT count(*) FROM o JOIN $table r ON r.sensor_id = o.sensor_id AND r.bucket = o.b
+     WHERE r.decreases IS NOT o.d OR r.tw_ms IS NOT o.m OR r.tw_sum IS NULL
+        OR abs(r.tw_sum - o.s) > 1e-9 * max(1, abs(o.s)))"
 }
 
 # expected_buckets DB EVERY_MS: what history-query --every EVERY --agg count,avg,min,max,sum,first,last -f csv

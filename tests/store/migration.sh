@@ -23,7 +23,8 @@ run history-query -d old.db --follow
 assert_eq 1 "$status" "following a version 1 file"
 assert_contains "$err" "run db-store on it once to upgrade it" "upgrade hint"
 echo '{"sensor":"old/t","ts":1795341630,"value":21.5}' | db-store -d old.db -q
-assert_eq 2 "$(sql old.db 'PRAGMA user_version')" "migrated to version 2"
+assert_eq 3 "$(sql old.db 'PRAGMA user_version')" "migrated to version 3"
+assert_eq 0 "$(rollup_mismatches old.db)" "minute and hour roll-ups (and their ordered summary) after the migration"
 run history-query -d old.db --every 1m --agg count,min,max
 assert_eq '{"sensor":"old/t","ts":"2026-11-22T10:00:00.000Z","count":2,"min":20.5,"max":21.5}' "$out" "old and new data together"
 sqlite3 new.db "PRAGMA application_id=1397772337; PRAGMA user_version=99; CREATE TABLE x(y);"

@@ -62,8 +62,44 @@ TEST_CASE("aggregate and fill names", "[store]") {
   auto l = parse_agg_list("avg,min,last", bad);
   REQUIRE(l);
   CHECK(l->size() == 3);
-  CHECK_FALSE(parse_agg_list("avg,median", bad));
-  CHECK(bad == "median");
+  CHECK_FALSE(parse_agg_list("avg,mode", bad));
+  CHECK(bad == "mode");
   CHECK(parse_fill("previous") == Fill::Previous);
   CHECK_FALSE(parse_fill("zero"));
+}
+
+TEST_CASE("the ordered summary survives merges in time order, not others", "[store]") {
+  // 5, 3 (a decrease), "off" (holds nothing), 4, 4.5, then true (1, a decrease)
+  const std::pair<TimeMs, Value> rs[] = {{0, Value(5.0)},     {10, Value(3.0)}, {30, Value(std::string("off"))},
+                                         {60, Value(4.0)},    {70, Value(4.5)}, {100, Value(true)}};
+  Partial all, a, b;
+  for (int i = 0; i < 6; ++i) {
+    all.add(rs[i].first, rs[i].second);
+    (i < 3 ? a : b).add(rs[i].first, rs[i].second);
+  }
+  CHECK(all.ordered);
+  CHECK(all.decreases == 2);
+  CHECK(all.tw_ms == 10 + 20 + 10 + 30);
+  CHECK(all.tw_sum == 5 * 10 + 3 * 20 + 4 * 10 + 4.5 * 30);
+  Partial m = a;
+  m.merge(b);
+  CHECK(m.ordered);
+  CHECK(m.decreases == all.decreases);
+  CHECK(m.tw_ms == all.tw_ms);
+  CHECK(m.tw_sum == all.tw_sum);
+  Partial r = b;  // the earlier part merged into the later one
+  r.merge(a);
+  CHECK(r.ordered);
+  CHECK(r.tw_sum == all.tw_sum);
+  // interleaved parts, or a reading added out of order, lose it
+  Partial x, y;
+  x.add(0, Value(1.0));
+  x.add(20, Value(2.0));
+  y.add(10, Value(1.5));
+  x.merge(y);
+  CHECK_FALSE(x.ordered);
+  Partial z;
+  z.add_number(20, 1);
+  z.add_number(10, 2);
+  CHECK_FALSE(z.ordered);
 }

@@ -42,7 +42,7 @@ assert_eq '[3,true]' "$(j '[b.rows,b.truncated]' <<<"$body")" "limit"
 body=$(curl -s "$HTTP_URL/api/history?sensor=lab/door&from=-1m")
 assert_eq '[["lab/door","open"]]' "$(j 'b.series.map(s=>[s.sensor,s.points[0][1]])' <<<"$body")" "state readings"
 # Bad parameters.
-for q in "from=yesterday" "every=often" "every=1m&agg=median" "agg=avg" "limit=-1" "from=now&to=-1h"; do
+for q in "from=yesterday" "every=often" "every=1m&agg=mode" "agg=avg" "limit=-1" "from=now&to=-1h"; do
   run curl -s -w '\n%{http_code}' "$HTTP_URL/api/history?$q"
   assert_eq 400 "$(tail -1 <<<"$out")" "400 for $q"
   assert_contains "$out" '{"error":' "error body for $q"

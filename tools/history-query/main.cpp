@@ -38,6 +38,9 @@ struct Options {
   // Chart images (-f png|svg|pdf).
   std::string image_file, title, style = "light", chart_type = "auto";
   int width = 1000, height = 500;
+  std::optional<TimeMs> lookback, gap;
+  std::optional<double> reset_ratio;
+  std::string integral_unit;
 };
 
 constexpr int kFollowPollMs = 250;
@@ -71,8 +74,23 @@ store::Query build_query(const Options& o) {
     if (!q.every) throw UsageError("--agg needs --every");
     std::string bad;
     const auto aggs = store::parse_agg_list(o.agg, bad);
-    if (!aggs) throw UsageError("--agg: unknown aggregate '" + bad + "' (expected avg, min, max, count, sum, first, last)");
+    if (!aggs) throw UsageError("--agg: unknown aggregate '" + bad + "' (expected " + store::agg_names() + ")");
     q.aggs = *aggs;
+  }
+  q.consumption.end_limit = now;  // a held value is not carried into the future
+  if (o.lookback) q.consumption.lookback = *o.lookback;
+  if (o.gap) q.consumption.gap = *o.gap;
+  if (o.reset_ratio) q.consumption.reset_ratio = *o.reset_ratio;
+  if (o.lookback && *o.lookback <= 0) throw UsageError("--lookback must be positive");
+  if (o.gap && *o.gap <= 0) throw UsageError("--gap must be positive");
+  if (o.reset_ratio && !(*o.reset_ratio > 0 && *o.reset_ratio < 1))
+    throw UsageError("--reset-ratio must be between 0 and 1 (exclusive), e.g. 0.1");
+  if (!o.integral_unit.empty()) {
+    static const char* const kUnits[] = {"Wh", "kWh", "MWh", "J", "kJ", "MJ", "L", "mL", "m³", "m3", "gal"};
+    bool known = false;
+    for (const char* u : kUnits) known = known || o.integral_unit == u;
+    if (!known) throw UsageError("--integral-unit: expected Wh, kWh, MWh, J, kJ, MJ, L, mL, m³ or gal, got '" + o.integral_unit + "'");
+    q.integral_unit = o.integral_unit;
   }
   if (q.every && q.aggs.empty()) q.aggs = {store::Agg::Avg};
   const auto fill = store::parse_fill(o.fill);
@@ -151,8 +169,18 @@ int main(int argc, char** argv) {
   app.add_option("--to", o.to, "End time, exclusive (RFC 3339, -2h, now)")->type_name("TIME");
   since->excludes(from);
   cli::add_duration_option(app, "--every", o.every, "Bucket width: aggregate per DURATION (e.g. 5m, 1h, 1d)");
-  app.add_option("--agg", o.agg, "Aggregates per bucket: avg,min,max,count,sum,first,last (default avg)")
+  app.add_option("--agg", o.agg,
+                 "Aggregates per bucket: avg,min,max,count,sum,first,last, increase,integral,twa, "
+                 "p50,p90,p95,p99,median (default avg)")
       ->type_name("LIST");
+  cli::add_duration_option(app, "--lookback", o.lookback,
+                           "increase: a step across a longer silence does not count (default 24h)");
+  cli::add_duration_option(app, "--gap", o.gap, "integral, twa: carry a value at most this long (default 1h)");
+  app.add_option("--reset-ratio", o.reset_ratio,
+                 "increase: a drop of more than this fraction below the high-water mark is a reset (default 0.1)")
+      ->type_name("R");
+  app.add_option("--integral-unit", o.integral_unit, "integral: energy or volume unit of the result (default kWh, or the rate's volume unit)")
+      ->type_name("UNIT");
   app.add_option("--fill", o.fill, "Empty buckets: none, null or previous (default none)")->type_name("MODE");
   app.add_option("--limit", o.limit, "Print at most N rows (a notice on stderr says when this cut the result)")
       ->type_name("N");

@@ -190,7 +190,7 @@ class SqliteReader final : public HistoryReader, private QuerySource {
     const bool hour = table == Source::Hour;
     sql::Stmt& st = hour ? hour_range_ : minute_range_;
     if (!st.handle())
-      st = sql::Stmt(*db_, std::string("SELECT bucket,") + kRollupColumns + " FROM " +
+      st = sql::Stmt(*db_, std::string("SELECT bucket,") + rollup_columns() + " FROM " +
                                (hour ? "rollup_hour" : "rollup_minute") +
                                " WHERE sensor_id=?1 AND bucket>=?2 AND bucket<?3 ORDER BY bucket");
     st.reset();
@@ -219,6 +219,16 @@ class SqliteReader final : public HistoryReader, private QuerySource {
     r.unit = s.unit;
     r.kind = s.kind;
     r.extra = st.column_null(c + 1) ? std::string() : std::string(st.column_text(c + 1));
+  }
+
+  // A file older than schema version 3 has no ordered summary: it reads as unknown (NULL).
+  std::string rollup_columns() const {
+    std::string cols = kRollupColumns;
+    if (version_ < 3) {
+      const std::string v3 = ",decreases,tw_sum,tw_ms";
+      cols.replace(cols.find(v3), v3.size(), ",NULL,NULL,NULL");
+    }
+    return cols;
   }
 
   std::unique_ptr<sql::Db> db_;

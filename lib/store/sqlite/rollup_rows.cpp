@@ -14,6 +14,11 @@ void bind_partial(sql::Stmt& s, std::int64_t sensor_id, TimeMs bucket, const Par
   sql::bind_value(s, 9, p.first);
   s.bind(10, p.last_ts);
   sql::bind_value(s, 11, p.last);
+  if (p.ordered) {
+    s.bind(12, p.decreases).bind(13, p.tw_sum).bind(14, p.tw_ms);
+  } else {
+    s.bind_null(12).bind_null(13).bind_null(14);
+  }
 }
 
 Partial read_partial(const sql::Stmt& s, int c) {
@@ -29,6 +34,12 @@ Partial read_partial(const sql::Stmt& s, int c) {
   p.first = sql::column_value(s, c + 6);
   p.last_ts = s.column_int(c + 7);
   p.last = sql::column_value(s, c + 8);
+  p.ordered = !s.column_null(c + 9);
+  if (p.ordered) {
+    p.decreases = s.column_int(c + 9);
+    p.tw_sum = s.column_double(c + 10);
+    p.tw_ms = s.column_int(c + 11);
+  }
   return p;
 }
 

@@ -52,6 +52,49 @@ CREATE TABLE changes(
   sensor_id INTEGER NOT NULL,
   ts_list BLOB NOT NULL);
 )sql",
+    // 2 -> 3: the roll-ups' ordered summary for the consumption aggregates (store/rollup.h:
+    // decreases, tw_sum, tw_ms), computed from the raw rows where the bucket still has all of
+    // them; NULL (unknown: such buckets are read from raw rows, or not summarised) elsewhere.
+    R"sql(
+ALTER TABLE rollup_minute ADD COLUMN decreases INTEGER;
+ALTER TABLE rollup_minute ADD COLUMN tw_sum REAL;
+ALTER TABLE rollup_minute ADD COLUMN tw_ms INTEGER;
+ALTER TABLE rollup_hour ADD COLUMN decreases INTEGER;
+ALTER TABLE rollup_hour ADD COLUMN tw_sum REAL;
+ALTER TABLE rollup_hour ADD COLUMN tw_ms INTEGER;
+WITH p AS (
+  SELECT sensor_id, ts, value, lead(ts) OVER w AS nts, lead(value) OVER w AS nv
+  FROM readings WINDOW w AS (PARTITION BY sensor_id ORDER BY ts)),
+q AS (
+  SELECT sensor_id, ts - ((ts % 60000) + 60000) % 60000 AS b, ts, value, nv, nts,
+         nts IS NOT NULL AND nts - ((nts % 60000) + 60000) % 60000 = ts - ((ts % 60000) + 60000) % 60000
+           AND typeof(value) <> 'text' AS held
+  FROM p),
+x AS (
+  SELECT sensor_id, b, count(*) AS c,
+         sum(held AND typeof(nv) <> 'text' AND nv < value) AS d,
+         sum(CASE WHEN held THEN value * (nts - ts) ELSE 0 END) AS s,
+         sum(CASE WHEN held THEN nts - ts ELSE 0 END) AS m
+  FROM q GROUP BY sensor_id, b)
+UPDATE rollup_minute SET decreases = x.d, tw_sum = x.s, tw_ms = x.m FROM x
+WHERE rollup_minute.sensor_id = x.sensor_id AND rollup_minute.bucket = x.b AND rollup_minute.count = x.c;
+WITH p AS (
+  SELECT sensor_id, ts, value, lead(ts) OVER w AS nts, lead(value) OVER w AS nv
+  FROM readings WINDOW w AS (PARTITION BY sensor_id ORDER BY ts)),
+q AS (
+  SELECT sensor_id, ts - ((ts % 3600000) + 3600000) % 3600000 AS b, ts, value, nv, nts,
+         nts IS NOT NULL AND nts - ((nts % 3600000) + 3600000) % 3600000 = ts - ((ts % 3600000) + 3600000) % 3600000
+           AND typeof(value) <> 'text' AS held
+  FROM p),
+x AS (
+  SELECT sensor_id, b, count(*) AS c,
+         sum(held AND typeof(nv) <> 'text' AND nv < value) AS d,
+         sum(CASE WHEN held THEN value * (nts - ts) ELSE 0 END) AS s,
+         sum(CASE WHEN held THEN nts - ts ELSE 0 END) AS m
+  FROM q GROUP BY sensor_id, b)
+UPDATE rollup_hour SET decreases = x.d, tw_sum = x.s, tw_ms = x.m FROM x
+WHERE rollup_hour.sensor_id = x.sensor_id AND rollup_hour.bucket = x.b AND rollup_hour.count = x.c;
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion, "one migration per version");
 

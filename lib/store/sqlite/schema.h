@@ -1,12 +1,13 @@
 // The SQLite schema of a sensorpipe database, its version, and opening a file as one.
 //
-// Layout (schema version 2, PRAGMA user_version; PRAGMA application_id marks the file):
+// Layout (schema version 3, PRAGMA user_version; PRAGMA application_id marks the file):
 //   sensors(id, name UNIQUE, unit, kind, first_seen, last_seen)   the sensor dictionary
 //   readings(sensor_id, ts, value, extra) WITHOUT ROWID, key (sensor_id, ts)
 //       value: REAL for numbers, INTEGER 0/1 for booleans, TEXT for states
 //       extra: the reading's other JSON members, verbatim ("\"room\":\"k\""), NULL when none
 //   rollup_minute / rollup_hour(sensor_id, bucket, count, ncount, sum, min, max,
-//       first_ts, first, last_ts, last) WITHOUT ROWID, key (sensor_id, bucket)
+//       first_ts, first, last_ts, last, decreases, tw_sum, tw_ms) WITHOUT ROWID, key
+//       (sensor_id, bucket); the last three (v3) are Partial's ordered summary, NULL when unknown
 //   changes(seq INTEGER PRIMARY KEY, sensor_id, ts_list)   recent stores per commit and
 //       sensor (ts values packed as in store/ts_list.h), for --follow (v2)
 // Opening functions throw RuntimeError with a message naming the file; they never
@@ -19,7 +20,7 @@
 
 namespace sensorpipe::store {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 inline constexpr int kApplicationId = 0x53505031;  // "SPP1"
 
 // Opens or creates `path` for writing: WAL, synchronous=NORMAL, migrations up to

@@ -2,6 +2,10 @@
 //
 // The batch plan (dictionary, key order, last write wins inside the batch, roll-up deltas
 // and why they stay exact) is the neutral store/batch_plan.h; this file holds the SQL.
+// The roll-ups' ordered summary (decreases and value x time held between consecutive
+// readings, rollup.h) depends on where a row falls, so a new row older than the sensor's
+// newest stored row makes its minute dirty (recomputed from raw rows) like a replacement;
+// deltas then only ever append rows after everything stored.
 // Identical re-ingested rows change nothing. Retention cuts raw rows at whole hours, so a
 // bucket is either wholly kept or wholly gone and the kept ones still equal their rows.
 #include <sqlite3.h>
@@ -31,11 +35,22 @@ constexpr std::int64_t kDeleteChunk = 5000;  // rows per retention DELETE
 constexpr auto kMaintainBudget = std::chrono::milliseconds(20);
 constexpr std::size_t kMultiRows = 64;  // rows per multi-row INSERT (4 parameters each)
 
-// Merging a delta into a stored bucket, column by column as Partial::merge does.
+// Merging a delta into a stored bucket, column by column as Partial::merge does; the
+// ordered summary appends the delta after the stored rows, and becomes unknown (NULL)
+// should a delta ever not lie wholly after them.
 const char* kMergeSql = R"sql(
 INSERT INTO {T}({COLUMNS})
-VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)
+VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)
 ON CONFLICT(sensor_id,bucket) DO UPDATE SET
+  decreases = CASE WHEN decreases IS NULL OR excluded.decreases IS NULL OR excluded.first_ts <= last_ts THEN NULL
+    ELSE decreases + excluded.decreases
+         + (typeof(last) IN ('real','integer') AND typeof(excluded.first) IN ('real','integer') AND excluded.first < last) END,
+  tw_sum = CASE WHEN tw_sum IS NULL OR excluded.tw_sum IS NULL OR excluded.first_ts <= last_ts THEN NULL
+    WHEN typeof(last) IN ('real','integer') THEN tw_sum + excluded.tw_sum + last * (excluded.first_ts - last_ts)
+    ELSE tw_sum + excluded.tw_sum END,
+  tw_ms = CASE WHEN tw_ms IS NULL OR excluded.tw_ms IS NULL OR excluded.first_ts <= last_ts THEN NULL
+    WHEN typeof(last) IN ('real','integer') THEN tw_ms + excluded.tw_ms + (excluded.first_ts - last_ts)
+    ELSE tw_ms + excluded.tw_ms END,
   count = count + excluded.count,
   ncount = ncount + excluded.ncount,
   sum = CASE WHEN excluded.sum IS NULL THEN sum WHEN sum IS NULL THEN excluded.sum ELSE sum + excluded.sum END,
@@ -69,11 +84,11 @@ class SqliteWriter final : public StoreWriter {
     log_ = sql::Stmt(*db_, "INSERT INTO changes(sensor_id,ts_list) VALUES(?1,?2)");
     raw_bucket_ = sql::Stmt(*db_, "SELECT ts, value FROM readings WHERE sensor_id=?1 AND ts>=?2 AND ts<?3 ORDER BY ts");
     minute_range_ = sql::Stmt(*db_, std::string("SELECT ") + kRollupColumns +
-                                        " FROM rollup_minute WHERE sensor_id=?1 AND bucket>=?2 AND bucket<?3");
+                                        " FROM rollup_minute WHERE sensor_id=?1 AND bucket>=?2 AND bucket<?3 ORDER BY bucket");
     merge_minute_ = sql::Stmt(*db_, with_table(kMergeSql, "rollup_minute"));
     merge_hour_ = sql::Stmt(*db_, with_table(kMergeSql, "rollup_hour"));
-    replace_minute_ = sql::Stmt(*db_, with_table("INSERT OR REPLACE INTO {T}({COLUMNS}) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)", "rollup_minute"));
-    replace_hour_ = sql::Stmt(*db_, with_table("INSERT OR REPLACE INTO {T}({COLUMNS}) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)", "rollup_hour"));
+    replace_minute_ = sql::Stmt(*db_, with_table("INSERT OR REPLACE INTO {T}({COLUMNS}) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)", "rollup_minute"));
+    replace_hour_ = sql::Stmt(*db_, with_table("INSERT OR REPLACE INTO {T}({COLUMNS}) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)", "rollup_hour"));
     new_sensor_ = sql::Stmt(*db_, "INSERT OR IGNORE INTO sensors(name) VALUES(?1)");  // another writer may have added it
     update_sensor_ =
         sql::Stmt(*db_, "UPDATE sensors SET unit=?2, kind=?3, first_seen=?4, last_seen=?5 WHERE id=?1");
@@ -258,6 +273,7 @@ class SqliteWriter final : public StoreWriter {
         ++st.inserted;
       } else if (insert_one(e.sid, e.ts, r)) {
         ++st.inserted;
+        replaced = true;  // older than a stored row: its minute's ordered summary is recomputed
       } else {
         select_.bind(1, e.sid).bind(2, e.ts);
         if (!select_.step()) throw RuntimeError("readings: row vanished during an insert");
