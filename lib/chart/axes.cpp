@@ -14,6 +14,23 @@ namespace {
 constexpr TimeMs kSec = 1000, kMin = 60 * kSec, kHour = 60 * kMin, kDay = 24 * kHour;
 constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
+// A local civil time, as printed on an axis.
+struct CivilTime {
+  std::int64_t year = 1970;
+  unsigned month = 1, day = 1, hour = 0, minute = 0, second = 0;
+};
+
+CivilTime civil(const store::TimeZone& zone, TimeMs utc) {
+  const TimeMs local = zone.to_local(utc);
+  const std::int64_t day = local / kDay - (local % kDay < 0 ? 1 : 0), ms = local - day * kDay;
+  CivilTime c;
+  civil_from_days(day, c.year, c.month, c.day);
+  c.hour = static_cast<unsigned>(ms / kHour);
+  c.minute = static_cast<unsigned>(ms / kMin % 60);
+  c.second = static_cast<unsigned>(ms / kSec % 60);
+  return c;
+}
+
 // Halves first so that spans of huge values (near DBL_MAX) do not overflow.
 double half_span(double lo, double hi) { return hi / 2 - lo / 2; }
 
@@ -85,7 +102,7 @@ ValueAxis value_axis(double lo, double hi, int target) {
   return a;
 }
 
-std::vector<TimeTick> time_ticks(TimeMs from, TimeMs to, const TimeZone& zone, int max_ticks) {
+std::vector<TimeTick> time_ticks(TimeMs from, TimeMs to, const store::TimeZone& zone, int max_ticks) {
   std::vector<TimeTick> out;
   if (to <= from || max_ticks < 1) return out;
   const TimeMs span = to - from;
@@ -95,7 +112,7 @@ std::vector<TimeTick> time_ticks(TimeMs from, TimeMs to, const TimeZone& zone, i
                                  3 * kHour, 6 * kHour, 12 * kHour, kDay,     2 * kDay,  7 * kDay};
   static const int months[] = {1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200, 2400, 6000, 12000};
   const auto civil_text = [&](TimeMs t, TimeMs step, const CivilTime* prev) {
-    const CivilTime c = zone.civil(t);
+    const CivilTime c = civil(zone, t);
     TimeTick tick;
     tick.at = t;
     if (step < kMin) {
@@ -137,7 +154,7 @@ std::vector<TimeTick> time_ticks(TimeMs from, TimeMs to, const TimeZone& zone, i
   }
   for (int m : months) {
     if (span / (m * 30 * kDay) + 1 > max_ticks) continue;
-    const CivilTime c = zone.civil(from);
+    const CivilTime c = civil(zone, from);
     std::int64_t idx = c.year * 12 + (c.month - 1);  // months since year 0
     idx -= ((idx % m) + m) % m;
     std::optional<CivilTime> prev;

@@ -6,7 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "chart/time_zone.h"
+#include "core/time.h"
+#include "store/zone.h"
 
 namespace sensorpipe::chart {
 
@@ -25,6 +26,6 @@ struct TimeTick {
 };
 // Ticks in [from, to] at local boundaries of `zone` (seconds to centuries), at most
 // `max_ticks` of them.
-std::vector<TimeTick> time_ticks(TimeMs from, TimeMs to, const TimeZone& zone, int max_ticks);
+std::vector<TimeTick> time_ticks(TimeMs from, TimeMs to, const store::TimeZone& zone, int max_ticks);
 
 }  // namespace sensorpipe::chart

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <memory>
 #include <set>
 
 #include <cairo-pdf.h>
@@ -234,7 +235,7 @@ struct Layout {
 class Renderer {
  public:
   Renderer(const ChartSpec& spec, const std::vector<Series>& series, cairo_t* cr)
-      : spec_(spec), cr_(cr), text_(cr), theme_(theme(spec.style)), zone_(TimeZone::load(spec.tz)) {
+      : spec_(spec), cr_(cr), text_(cr), theme_(theme(spec.style)), zone_(spec.tz.empty() || spec.tz == "UTC" ? store::TimeZone::utc() : store::TimeZone::load(spec.tz)) {
     for (std::size_t i = 0; i < series.size(); ++i) numeric_.push_back(to_numeric(series[i], i));
     s_ = std::clamp(std::min(spec.width / 1000.0, spec.height / 500.0), 0.6, 4.0);
     font_ = std::max(9.0, 12 * s_);
@@ -402,7 +403,7 @@ class Renderer {
     if (!time_ok_) return;
     const int max_ticks = std::max(1, static_cast<int>((plot_.x1 - plot_.x0) / (80 * s_)));
     double last_right = -1e9;
-    for (const auto& tick : time_ticks(tfrom_, tto_, zone_, max_ticks)) {
+    for (const auto& tick : time_ticks(tfrom_, tto_, *zone_, max_ticks)) {
       const double x = std::round(x_of(tick.at)) + 0.5;
       set_color(cr_, theme_.grid);
       cairo_move_to(cr_, x, plot_.y0);
@@ -592,7 +593,7 @@ class Renderer {
   cairo_t* cr_;
   Text text_;
   Theme theme_;
-  TimeZone zone_;
+  std::shared_ptr<const store::TimeZone> zone_;  // never null
   std::vector<Numeric> numeric_;
   double s_ = 1, font_ = 12;
   double ylo_ = 0, yhi_ = 1;

@@ -172,16 +172,19 @@ class TzifZone final : public TimeZone {
   std::int64_t initial = 0;                // the offset before the first transition
   std::optional<PosixRule> rule;           // after the last transition
 
-  std::int64_t offset_at(std::int64_t t) const {
+  // The offset, in seconds, in force at UTC second t.
+  std::int64_t offset_sec(std::int64_t t) const {
     if (times.empty() || t < times.front()) return times.empty() && rule ? rule->offset_at(t) : initial;
     if (t >= times.back() && rule) return rule->offset_at(t);
     const auto it = std::upper_bound(times.begin(), times.end(), t);
     return offsets[static_cast<std::size_t>(it - times.begin()) - 1];
   }
 
+  std::int64_t offset_at(TimeMs ts) const override { return offset_sec(floor_div(ts, 1000)) * 1000; }
+
   std::int64_t local_day(TimeMs ts) const override {
     const std::int64_t t = floor_div(ts, 1000);
-    return floor_div(t + offset_at(t), kDaySec);
+    return floor_div(t + offset_sec(t), kDaySec);
   }
 
   TimeMs day_start(std::int64_t day) const override {
@@ -191,7 +194,7 @@ class TzifZone final : public TimeZone {
     std::int64_t lo = day * kDaySec - 2 * kDaySec, hi = day * kDaySec + 2 * kDaySec;
     while (lo < hi) {
       const std::int64_t mid = lo + (hi - lo) / 2;
-      if (floor_div(mid + offset_at(mid), kDaySec) >= day) hi = mid;
+      if (floor_div(mid + offset_sec(mid), kDaySec) >= day) hi = mid;
       else lo = mid + 1;
     }
     return lo * 1000;
@@ -291,6 +294,25 @@ std::shared_ptr<const TimeZone> TimeZone::from_posix(const std::string& rule) {
   z->rule = r;
   z->initial = r.std_off;
   return z;
+}
+
+std::shared_ptr<const TimeZone> TimeZone::utc() {
+  static const auto zone = std::make_shared<const TzifZone>();  // no transitions, offset 0
+  return zone;
+}
+
+TimeMs TimeZone::to_utc(TimeMs local) const {
+  // Every instant whose local time is `local` lies within a day of it, and zones change
+  // their offset at most once in such a stretch: try the offsets a day before and a day
+  // after. Both fit in an overlap (take the earlier instant), neither in a gap (take the
+  // offset from before it, which lands after the gap).
+  constexpr TimeMs kDay = kDaySec * 1000;
+  const std::int64_t before = offset_at(local - kDay), after = offset_at(local + kDay);
+  const TimeMs early = local - before, late = local - after;
+  const bool early_fits = offset_at(early) == before, late_fits = offset_at(late) == after;
+  if (early_fits && late_fits) return std::min(early, late);
+  if (late_fits) return late;
+  return early;
 }
 
 }  // namespace sensorpipe::store

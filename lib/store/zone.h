@@ -1,9 +1,13 @@
-// A time zone as a value: which local date an instant falls on, and when a local date
-// begins, for history queries whose buckets are whole local days (--tz).
+// A time zone as a value: the UTC offset at an instant, which local date an instant falls
+// on, and when a local date begins. Used for history queries whose buckets are whole
+// local days (--tz) and for chart axes in local time (lib/chart). The one reader of the
+// tz database's TZif files in the tree.
 //
 // A TimeZone is immutable once loaded, so one object may be shared between threads and
 // queries; it never touches the process's TZ or the C library's zone state.
-// load() throws UsageError for a name that is not a zone of the tz database.
+// How it fails: load() throws UsageError for a name that is not a zone of the tz database
+// (also for a damaged file); from_tzif() and from_posix() return nullptr for bytes or
+// text that are not a zone. Once made, no member fails or throws.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -24,6 +28,20 @@ class TimeZone {
   // the text is not one.
   static std::shared_ptr<const TimeZone> from_tzif(const std::string& bytes);
   static std::shared_ptr<const TimeZone> from_posix(const std::string& rule);
+  // UTC itself, without reading any file.
+  static std::shared_ptr<const TimeZone> utc();
+
+  // Instants here are those of core/time.h (kMinTimeMs..kMaxTimeMs); far beyond them the
+  // arithmetic below may overflow.
+  // Offset east of UTC, in ms, in force at the UTC instant `utc`.
+  virtual std::int64_t offset_at(TimeMs utc) const = 0;
+  // The local wall-clock time at `utc`, as ms since the epoch as if local time were UTC.
+  TimeMs to_local(TimeMs utc) const { return utc + offset_at(utc); }
+  // The UTC instant of a local wall-clock time (same representation as to_local()). A
+  // local time that happens twice (fall-back) gives the earlier instant; one that never
+  // happens (a spring-forward gap) gives the instant the clock reads that much later
+  // (Berlin's 02:30 on the spring-forward day gives 03:30 CEST).
+  TimeMs to_utc(TimeMs local) const;
 
   // The local calendar day (days since 1970-01-01) that instant `ts` falls on.
   virtual std::int64_t local_day(TimeMs ts) const = 0;

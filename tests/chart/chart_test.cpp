@@ -1,12 +1,13 @@
-// Unit tests of lib/chart's rules: value ticks, time ticks in a zone, TZif reading.
+// Unit tests of lib/chart's rules: value ticks, time ticks in a zone (the zones themselves,
+// store::TimeZone, are tested in tests/store/zone_test.cpp).
 #include <catch2/catch.hpp>
 
 #include <cfloat>
 
 #include "chart/axes.h"
 #include "chart/chart.h"
-#include "chart/time_zone.h"
 #include "core/errors.h"
+#include "store/zone.h"
 
 using namespace sensorpipe;
 using namespace sensorpipe::chart;
@@ -44,25 +45,9 @@ TEST_CASE("value axis: one value, and values near the largest double") {
   for (double t : a.ticks) CHECK(std::isfinite(t));
 }
 
-TEST_CASE("time zone: offsets from the TZif file, across daylight saving") {
-  const auto berlin = TimeZone::load("Europe/Berlin");
-  CHECK(berlin.offset_at(at("2026-01-15T12:00:00Z")) == 3600000);
-  CHECK(berlin.offset_at(at("2026-07-15T12:00:00Z")) == 7200000);
-  CHECK(berlin.offset_at(at("2026-03-29T00:59:59Z")) == 3600000);
-  CHECK(berlin.offset_at(at("2026-03-29T01:00:00Z")) == 7200000);
-  const auto c = berlin.civil(at("2026-11-30T23:30:00Z"));
-  CHECK(c.year == 2026);
-  CHECK(c.month == 12);
-  CHECK(c.day == 1);
-  CHECK(c.hour == 0);
-  CHECK(c.weekday == 2);  // Tuesday
-  CHECK(TimeZone::load("").offset_at(0) == 0);
-  CHECK_THROWS_AS(TimeZone::load("Mars/Base"), UsageError);
-  CHECK_THROWS_AS(TimeZone::load("../../etc/passwd"), UsageError);
-}
-
 TEST_CASE("time ticks: local hours, midnights, months and years") {
-  const auto berlin = TimeZone::load("Europe/Berlin");
+  const auto berlin_zone = store::TimeZone::load("Europe/Berlin"), utc_zone = store::TimeZone::utc();
+  const store::TimeZone &berlin = *berlin_zone, &utc = *utc_zone;
   // A day in Berlin, 6 ticks at most: every 6 local hours, the date under midnight.
   auto t = time_ticks(at("2026-11-29T23:00:00Z"), at("2026-11-30T23:00:00Z"), berlin, 6);
   REQUIRE(t.size() == 5);
@@ -80,18 +65,18 @@ TEST_CASE("time ticks: local hours, midnights, months and years") {
   CHECK(t[2].at == at("2026-03-29T22:00:00Z"));
   CHECK(t[2].label == "Mar 30");
   // A year: months, the year under January.
-  t = time_ticks(at("2026-01-01T00:00:00Z"), at("2027-01-01T00:00:00Z"), TimeZone(), 13);
+  t = time_ticks(at("2026-01-01T00:00:00Z"), at("2027-01-01T00:00:00Z"), utc, 13);
   REQUIRE(t.size() == 13);
   CHECK(t[0].label == "Jan");
   CHECK(t[0].context == "2026");
   CHECK(t[12].context == "2027");
   // Decades: years.
-  t = time_ticks(at("2000-01-01T00:00:00Z"), at("2030-06-01T00:00:00Z"), TimeZone(), 8);
+  t = time_ticks(at("2000-01-01T00:00:00Z"), at("2030-06-01T00:00:00Z"), utc, 8);
   REQUIRE(!t.empty());
   CHECK(t[0].label == "2000");
   CHECK(t[1].label == "2005");
   // Minutes.
-  t = time_ticks(at("2026-11-30T10:00:00Z"), at("2026-11-30T10:10:00Z"), TimeZone(), 6);
+  t = time_ticks(at("2026-11-30T10:00:00Z"), at("2026-11-30T10:10:00Z"), utc, 6);
   REQUIRE(t.size() == 6);
   CHECK(t[1].label == "10:02");
 }
@@ -128,4 +113,10 @@ TEST_CASE("render: every format, even with no series") {
     if (f == ImageFormat::Svg) CHECK(bytes.find("<svg") != std::string::npos);
     if (f == ImageFormat::Pdf) CHECK(bytes.compare(0, 5, "%PDF-") == 0);
   }
+  // The axis zone: "" and "UTC" need no zone file, an unknown one is a usage error.
+  spec.format = ImageFormat::Svg;
+  spec.tz = "UTC";
+  CHECK(render(spec, {}).size() > 100);
+  spec.tz = "Mars/Base";
+  CHECK_THROWS_AS(render(spec, {}), UsageError);
 }

@@ -56,6 +56,63 @@ TEST_CASE("Australia/Lord_Howe: a 30-minute shift, southern summer", "[store][zo
   CHECK(length(*z, "2090-10-01") == 23 * kH + kH / 2);  // first Sunday of October, from the rule
 }
 
+TEST_CASE("Europe/Berlin: offsets and local times across daylight saving", "[store][zone]") {
+  const auto z = TimeZone::load("Europe/Berlin");
+  CHECK(z->offset_at(utc("2026-01-15T12:00:00Z")) == kH);
+  CHECK(z->offset_at(utc("2026-07-15T12:00:00Z")) == 2 * kH);
+  CHECK(z->offset_at(utc("2026-03-29T00:59:59.999Z")) == kH);
+  CHECK(z->offset_at(utc("2026-03-29T01:00:00Z")) == 2 * kH);
+  CHECK(z->offset_at(utc("2026-10-25T00:59:59.999Z")) == 2 * kH);
+  CHECK(z->offset_at(utc("2026-10-25T01:00:00Z")) == kH);
+  // Past 2037 (the file's last transition) the footer rule still moves the clocks.
+  CHECK(z->offset_at(utc("2100-01-15T12:00:00Z")) == kH);
+  CHECK(z->offset_at(utc("2100-07-15T12:00:00Z")) == 2 * kH);
+  // Local civil time: 2026-11-30T23:30Z is 00:30 on Tuesday, December 1st in Berlin.
+  const TimeMs local = z->to_local(utc("2026-11-30T23:30:00Z"));
+  CHECK(local == utc("2026-12-01T00:30:00Z"));
+  std::int64_t y;
+  unsigned m, d;
+  civil_from_days(local / 86'400'000, y, m, d);
+  CHECK((y == 2026 && m == 12 && d == 1));
+  CHECK(((local / 86'400'000) % 7 + 11) % 7 == 2);  // Tuesday (1970-01-01 was a Thursday)
+}
+
+TEST_CASE("to_utc: local wall-clock times back to instants, in gaps and overlaps", "[store][zone]") {
+  const auto berlin = TimeZone::load("Europe/Berlin");
+  CHECK(berlin->to_utc(utc("2026-01-15T12:00:00Z")) == utc("2026-01-15T11:00:00Z"));
+  CHECK(berlin->to_utc(utc("2026-07-15T12:00:00Z")) == utc("2026-07-15T10:00:00Z"));
+  CHECK(berlin->to_utc(utc("2026-03-29T00:00:00Z")) == utc("2026-03-28T23:00:00Z"));
+  CHECK(berlin->to_utc(utc("2026-03-30T00:00:00Z")) == utc("2026-03-29T22:00:00Z"));
+  // 02:30 never happens on the spring-forward day: 03:30 CEST, the clock moved on by the gap.
+  CHECK(berlin->to_utc(utc("2026-03-29T02:30:00Z")) == utc("2026-03-29T01:30:00Z"));
+  // 02:30 happens twice on the fall-back day: the first (CEST) one.
+  CHECK(berlin->to_utc(utc("2026-10-25T02:30:00Z")) == utc("2026-10-25T00:30:00Z"));
+  // West of Greenwich the same rules: New York's 02:30 gap is 03:30 EDT, 01:30 twice is EDT.
+  const auto ny = TimeZone::load("America/New_York");
+  CHECK(ny->to_utc(utc("2026-03-08T02:30:00Z")) == utc("2026-03-08T07:30:00Z"));
+  CHECK(ny->to_local(utc("2026-03-08T07:30:00Z")) == utc("2026-03-08T03:30:00Z"));
+  CHECK(ny->to_utc(utc("2026-11-01T01:30:00Z")) == utc("2026-11-01T05:30:00Z"));
+  // Every local time that happens maps back to an instant with that local time.
+  for (const auto& z : {berlin, ny, TimeZone::load("Australia/Lord_Howe")}) {
+    int bad = 0;
+    for (TimeMs t = utc("1990-01-01T00:00:00Z"); t < utc("2060-01-01T00:00:00Z"); t += 5 * kH + 7 * 60'000) {
+      const TimeMs l = z->to_local(t);
+      if (z->to_local(z->to_utc(l)) != l) ++bad;
+    }
+    CHECK(bad == 0);
+  }
+}
+
+TEST_CASE("UTC: no offset, no file needed", "[store][zone]") {
+  const auto z = TimeZone::utc();
+  REQUIRE(z);
+  CHECK(z->offset_at(utc("2026-07-15T12:00:00Z")) == 0);
+  CHECK(z->to_utc(utc("2026-07-15T12:00:00Z")) == utc("2026-07-15T12:00:00Z"));
+  CHECK(z->local_day(utc("2026-07-15T23:59:59.999Z")) == day_of("2026-07-15"));
+  CHECK(z->day_start(day_of("2026-07-15")) == utc("2026-07-15T00:00:00Z"));
+  CHECK(TimeZone::load("UTC")->offset_at(utc("2026-07-15T12:00:00Z")) == 0);
+}
+
 TEST_CASE("local days agree with the C library over many years", "[store][zone]") {
   // The C library reads the same files; this test process may set its own TZ.
   for (const char* name : {"Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata",
