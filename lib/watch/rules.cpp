@@ -289,13 +289,13 @@ std::string describe(const Rule& r) {
   switch (r.kind) {
     case Kind::Above: s += fmt::format(" > {} (clears at <= {})", r.limit, r.clear_at()); break;
     case Kind::Below: s += fmt::format(" < {} (clears at >= {})", r.limit, r.clear_at()); break;
-    case Kind::Rate: s += fmt::format(" changes by more than {} per {} ms", r.limit, r.per_ms); break;
-    case Kind::Counter: s += r.stop_ms ? fmt::format(" goes back or stays flat for {} ms", r.stop_ms) : " goes back"; break;
+    case Kind::Rate: s += fmt::format(" changes by more than {} per {}", r.limit, format_duration(r.per_ms)); break;
+    case Kind::Counter: s += r.stop_ms ? fmt::format(" goes back or stays flat for {}", format_duration(r.stop_ms)) : " goes back"; break;
     case Kind::Leak: s += fmt::format(" > {} without a break", r.limit); break;
-    case Kind::Stale: s += fmt::format(" silent for {} ms", r.after_ms); break;
+    case Kind::Stale: s += fmt::format(" silent for {}", format_duration(r.after_ms)); break;
   }
-  if (r.for_ms) s += fmt::format(", for {} ms", r.for_ms);
-  if (r.repeat_ms) s += fmt::format(", repeat every {} ms", r.repeat_ms);
+  if (r.for_ms) s += fmt::format(", for {}", format_duration(r.for_ms));
+  if (r.repeat_ms) s += fmt::format(", repeat every {}", format_duration(r.repeat_ms));
   return s;
 }
 
