@@ -269,6 +269,17 @@ void Engine::announce(std::size_t ri, const std::string& subject, Entry& e, cons
   events.push_back(std::move(ev));
 }
 
+bool Engine::settle_if_due(std::size_t ri, const std::string& subject, Entry& e, TimeMs now,
+                           std::vector<Reading>& events) {
+  // Flapping settles when the alert has not changed for a whole window: say where it stands.
+  if (!e.flapping || e.announcements.empty() || now - e.announcements.back() < opt_.flap_window) return false;
+  e.flapping = false;
+  e.announcements.clear();
+  const bool active = e.state == State::Firing;
+  announce(ri, subject, e, active ? (rules_[ri].kind == Kind::Stale ? "stale" : "firing") : "resolved", now, events);
+  return true;
+}
+
 void Engine::observe(const Reading& r, TimeMs wall, std::vector<Reading>& events) {
   if (r.kind && *r.kind == "alert") return;  // our own events passing by again
   auto [it, fresh] = subjects_.try_emplace(r.sensor);
@@ -296,6 +307,7 @@ void Engine::observe(const Reading& r, TimeMs wall, std::vector<Reading>& events
   for (std::size_t i : s.rules) {
     if (rules_[i].kind == Kind::Stale) continue;
     Entry& e = entries_[i][r.sensor];
+    settle_if_due(i, r.sensor, e, r.ts, events);  // announces where it stands; this reading goes on from there
     const Cond c = evaluate(rules_[i], e, r);
     step(i, r.sensor, e, c, r.ts, events);
   }
@@ -310,14 +322,7 @@ void Engine::tick(TimeMs wall, std::vector<Reading>& events) {
       if (sit == subjects_.end()) continue;
       const Subject& s = sit->second;
       const TimeMs now = rule.kind == Kind::Stale ? wall : sensor_now(s, wall);
-      // Flapping settles when the alert has not changed for a whole window: say where it stands.
-      if (e.flapping && !e.announcements.empty() && now - e.announcements.back() >= opt_.flap_window) {
-        e.flapping = false;
-        e.announcements.clear();
-        const bool active = e.state == State::Firing;
-        announce(i, subject, e, active ? (rule.kind == Kind::Stale ? "stale" : "firing") : "resolved", now, events);
-        continue;
-      }
+      if (settle_if_due(i, subject, e, now, events)) continue;
       if (rule.kind == Kind::Stale) {
         if (e.state == State::Ok && grace_over && wall - s.arrival >= rule.after_ms) {
           e.state = State::Firing;

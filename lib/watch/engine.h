@@ -98,9 +98,11 @@ class Engine {
   void step(std::size_t ri, const std::string& subject, Entry& e, Cond c, TimeMs ts, std::vector<Reading>& events);
   void announce(std::size_t ri, const std::string& subject, Entry& e, const std::string& state, TimeMs ts,
                 std::vector<Reading>& events, bool repeat = false);
-  // Emits unless flapping; returns false when silenced.
+  // A change of state: announced, unless the alert is flapping (then counted, silent).
   void transition(std::size_t ri, const std::string& subject, Entry& e, const std::string& state, TimeMs ts,
                   std::vector<Reading>& events);
+  // Ends flapping that has been quiet for a whole window, announcing the state; true when it did.
+  bool settle_if_due(std::size_t ri, const std::string& subject, Entry& e, TimeMs now, std::vector<Reading>& events);
   bool is_stale(const std::string& subject) const;
   TimeMs sensor_now(const Subject& s, TimeMs wall) const;
 
