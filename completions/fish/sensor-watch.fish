@@ -9,6 +9,7 @@ complete -c sensor-watch -l rate -x -d 'Alert when a value changes by more than 
 complete -c sensor-watch -l counter -x -d 'Alert when a counter goes back, or stays flat for DURATION (0: only going back)'
 complete -c sensor-watch -l leak -x -d 'Alert when a rate stays above min (default 0) for DURATION without a break'
 complete -c sensor-watch -l stale -x -d 'Alert when a sensor sends nothing for DURATION (checked on the clock)'
+complete -c sensor-watch -l consumption -x -d 'Alert when a counter counts (or a rate integrates to) more than LIMIT within a sliding PERIOD'
 complete -c sensor-watch -l repeat -x -d 'Announce a still-firing alert again after DURATION (default: never; rules may set repeat=)'
 complete -c sensor-watch -l flap-limit -x -d 'More than N state changes of one alert within --flap-window make it flapping (default 6; 0: off)'
 complete -c sensor-watch -l flap-window -x -d 'The window of --flap-limit (default 1h)'

@@ -103,7 +103,57 @@ std::size_t Engine::firing_count() const {
   return n;
 }
 
+Engine::Cond Engine::evaluate_consumption(const Rule& rule, Entry& e, const Reading& r) {
+  if (e.series < 0) {
+    const auto cls = rule.as ? (*rule.as == "counter" ? store::SeriesClass::Counter : store::SeriesClass::Rate)
+                             : store::classify(r.kind, r.unit);
+    if (cls == store::SeriesClass::Level) return Cond::Skip;  // neither a counter nor a rate (yet: no kind/unit)
+    e.series = static_cast<int>(cls);
+    if (cls == store::SeriesClass::Rate) {
+      try {
+        const auto u = store::integral_unit(r.unit, rule.unit);
+        e.factor = u.per_value_ms;
+        e.unit = u.unit;
+      } catch (const std::exception& ex) {
+        throw UsageError(fmt::format("rule {}: {}: {}", rule.name, r.sensor, ex.what()));
+      }
+    } else {
+      e.unit = r.unit ? *r.unit : rule.unit.value_or("");
+    }
+    e.acc_pos = r.ts;
+  }
+  if (!e.acc) {
+    e.acc.emplace();
+    if (e.has_value) e.acc->carry_in(e.last_ts, e.last_value);  // after a restart: the last reading is the baseline
+  }
+  if (r.ts < e.acc_pos) return Cond::Skip;  // out of order: the rules take readings in time order
+  e.acc->begin(e.acc_pos, r.ts + 1);
+  e.acc->add(r.ts, r.value);
+  const auto f = e.acc->end();
+  e.acc_pos = r.ts + 1;
+  const double delta = e.series == static_cast<int>(store::SeriesClass::Counter) ? f.increase : f.weighted * e.factor;
+  if (delta > 0) {
+    e.window.emplace_back(r.ts, delta);
+    e.window_sum += delta;
+  }
+  while (!e.window.empty() && e.window.front().first <= r.ts - rule.period_ms) {
+    e.window_sum -= e.window.front().second;
+    e.window.pop_front();
+  }
+  if (e.window.empty()) e.window_sum = 0;  // no rounding drift left behind
+  double v = 0;
+  if (numeric(r.value, v)) {
+    e.last_value = v;
+    e.has_value = true;
+  }
+  e.last_ts = r.ts;
+  e.reading = e.window_sum;
+  if (e.window_sum > rule.limit) return Cond::Set;
+  return e.window_sum <= rule.clear_at() ? Cond::Clear : Cond::Hold;
+}
+
 Engine::Cond Engine::evaluate(const Rule& rule, Entry& e, const Reading& r) {
+  if (rule.kind == Kind::Consumption) return evaluate_consumption(rule, e, r);
   e.reading = r.value;
   double v = 0;
   if (!numeric(r.value, v)) return Cond::Skip;  // a state string: only staleness applies
@@ -145,7 +195,8 @@ Engine::Cond Engine::evaluate(const Rule& rule, Entry& e, const Reading& r) {
         return Cond::Set;
       }
       return Cond::Hold;
-    case Kind::Stale: return Cond::Skip;
+    case Kind::Stale:
+    case Kind::Consumption: return Cond::Skip;
   }
   return Cond::Skip;
 }
@@ -236,6 +287,10 @@ void Engine::announce(std::size_t ri, const std::string& subject, Entry& e, cons
                              reading_text);
         break;
       case Kind::Stale: detail = fmt::format("{} has sent nothing since {}", subject, format_rfc3339(e.since)); break;
+      case Kind::Consumption:
+        detail = fmt::format("{} used {:.6g}{} within {}, more than {}{}", subject, e.window_sum,
+                             e.unit.empty() ? "" : " " + e.unit, format_duration(rule.period_ms), num(rule.limit), held);
+        break;
     }
   }
   Reading ev;
@@ -259,8 +314,11 @@ void Engine::announce(std::size_t ri, const std::string& subject, Entry& e, cons
     if (rule.kind == Kind::Stale && state != "resolved" && !has_num && reading_text.empty()) raw = "null";
     add("reading", raw);
   }
-  if (rule.kind == Kind::Above || rule.kind == Kind::Below || rule.kind == Kind::Rate || rule.kind == Kind::Leak)
-    add("limit", num(rule.limit));
+  if (rule.kind != Kind::Counter && rule.kind != Kind::Stale) add("limit", num(rule.limit));
+  if (rule.kind == Kind::Consumption) {
+    if (!e.unit.empty()) add("unit", str(e.unit));
+    add("period", str(format_duration(rule.period_ms)));
+  }
   if (rule.kind == Kind::Counter && !e.reason.empty()) add("reason", str(e.reason));
   add("since", str(format_rfc3339(e.since)));
   add("id", str(alert_id(rule.name, subject, e.since)));
@@ -282,9 +340,7 @@ bool Engine::settle_if_due(std::size_t ri, const std::string& subject, Entry& e,
 
 void Engine::observe(const Reading& r, TimeMs wall, std::vector<Reading>& events) {
   if (r.kind && *r.kind == "alert") return;  // our own events passing by again
-  auto [it, fresh] = subjects_.try_emplace(r.sensor);
-  Subject& s = it->second;
-  if (fresh || !s.seen) dirty_ = true;  // a new sensor to remember (staleness after a restart)
+  Subject& s = subjects_[r.sensor];
   s.last_ts = r.ts;
   s.arrival = wall;
   s.seen = true;
@@ -293,6 +349,8 @@ void Engine::observe(const Reading& r, TimeMs wall, std::vector<Reading>& events
     for (std::size_t i = 0; i < rules_.size(); ++i)
       if (pattern_matches(rules_[i].pattern, r.sensor)) s.rules.push_back(i);
   }
+  if (s.rules.empty()) return;  // watched by no rule: nothing to keep
+  dirty_ = true;  // last values, windows, arrival: all kept by save()
   // Staleness first: the sensor speaks again, so its stale alert resolves before its values count.
   for (std::size_t i : s.rules) {
     if (rules_[i].kind != Kind::Stale) continue;
@@ -348,7 +406,7 @@ std::string Engine::save() const {
   doc["version"] = 1;
   auto& sensors = doc["sensors"] = nlohmann::json::array();
   for (const auto& [name, s] : subjects_)
-    if (s.seen) sensors.push_back({{"sensor", name}, {"last_ts", s.last_ts}});
+    if (s.seen && (!s.matched || !s.rules.empty())) sensors.push_back({{"sensor", name}, {"last_ts", s.last_ts}});
   auto& alerts = doc["alerts"] = nlohmann::json::array();
   for (std::size_t i = 0; i < rules_.size(); ++i) {
     for (const auto& [subject, e] : entries_[i]) {
@@ -366,6 +424,13 @@ std::string Engine::save() const {
       if (rules_[i].kind == Kind::Counter) {
         a["last_change"] = e.last_change;
         a["reason"] = e.reason;
+      }
+      if (rules_[i].kind == Kind::Consumption && e.series >= 0) {
+        a["series"] = e.series;
+        a["factor"] = e.factor;
+        a["unit"] = e.unit;
+        a["acc_pos"] = e.acc_pos;
+        a["window"] = e.window;
       }
       alerts.push_back(std::move(a));
     }
@@ -408,6 +473,16 @@ void Engine::load(std::string_view text, TimeMs wall) {
       }
       e.last_change = a.value("last_change", TimeMs{0});
       e.reason = a.value("reason", std::string());
+      if (a.contains("series")) {
+        e.series = a["series"].get<int>();
+        e.factor = a["factor"].get<double>();
+        e.unit = a["unit"].get<std::string>();
+        e.acc_pos = a["acc_pos"].get<TimeMs>();
+        for (const auto& w : a["window"]) {
+          e.window.emplace_back(w.at(0).get<TimeMs>(), w.at(1).get<double>());
+          e.window_sum += w.at(1).get<double>();
+        }
+      }
       auto& sub = subjects_[sensor];
       if (!sub.seen) sub.arrival = wall;
     }

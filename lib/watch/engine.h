@@ -25,12 +25,15 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "core/reading.h"
+#include "store/consumption.h"
 #include "watch/rules.h"
 
 namespace sensorpipe::watch {
@@ -83,6 +86,15 @@ class Engine {
     std::deque<TimeMs> announcements;  // within the flap window
     bool flapping = false;
     bool condition = false;  // the last evaluation set the condition (pending may fire on the clock)
+    // Consumption: store::SeriesAccumulator applies the query engine's counter and integral
+    // rules per reading; what each reading counted stays in `window` for the rule's period.
+    std::optional<store::SeriesAccumulator> acc;
+    TimeMs acc_pos = 0;      // the accumulator has integrated up to here
+    int series = -1;         // store::SeriesClass once known
+    double factor = 1;       // integral: value·ms -> unit
+    std::string unit;        // of the sum
+    std::deque<std::pair<TimeMs, double>> window;
+    double window_sum = 0;
   };
   struct Subject {
     TimeMs last_ts = 0;
@@ -94,6 +106,7 @@ class Engine {
 
   enum class Cond { Set, Clear, Hold, Skip };
   Cond evaluate(const Rule& rule, Entry& e, const Reading& r);
+  Cond evaluate_consumption(const Rule& rule, Entry& e, const Reading& r);
   // Moves `e` on with the outcome of an evaluation at reading time `ts`.
   void step(std::size_t ri, const std::string& subject, Entry& e, Cond c, TimeMs ts, std::vector<Reading>& events);
   void announce(std::size_t ri, const std::string& subject, Entry& e, const std::string& state, TimeMs ts,

@@ -24,6 +24,7 @@ const char* kind_name(Kind k) {
     case Kind::Counter: return "counter";
     case Kind::Leak: return "leak";
     case Kind::Stale: return "stale";
+    case Kind::Consumption: return "consumption";
   }
   return "?";
 }
@@ -31,7 +32,7 @@ const char* kind_name(Kind k) {
 namespace {
 
 std::optional<Kind> kind_from_name(std::string_view s) {
-  for (Kind k : {Kind::Above, Kind::Below, Kind::Rate, Kind::Counter, Kind::Leak, Kind::Stale})
+  for (Kind k : {Kind::Above, Kind::Below, Kind::Rate, Kind::Counter, Kind::Leak, Kind::Stale, Kind::Consumption})
     if (s == kind_name(k)) return k;
   return std::nullopt;
 }
@@ -86,6 +87,17 @@ void set_main_arg(Rule& r, const std::string& arg, const std::string& where) {
       }
       break;
     }
+    case Kind::Consumption: {
+      const auto slash = arg.find('/');
+      const auto v = parse_number(trim(arg.substr(0, slash)));
+      if (!v || *v < 0 || slash == std::string::npos)
+        throw UsageError(fmt::format("{}: expected a limit per period such as 200/1d, got '{}'", where, arg));
+      r.limit = *v;
+      const auto d = parse_duration(trim(arg.substr(slash + 1)));
+      if (!d || *d <= 0) throw UsageError(fmt::format("{}: expected a period after '/', got '{}'", where, arg));
+      r.period_ms = *d;
+      break;
+    }
     case Kind::Counter: need_duration(r.stop_ms, "the time a counter may stay flat (0: only decreases)"); break;
     case Kind::Leak:
       need_duration(r.for_ms, "how long a non-zero rate may last");
@@ -119,7 +131,7 @@ void set_key(Rule& r, const std::string& key, const std::string& value, const st
     r.repeat_ms = duration();
   } else if (key == "for" && r.kind != Kind::Stale && r.kind != Kind::Counter) {
     r.for_ms = duration();
-  } else if (key == "clear" && (r.kind == Kind::Above || r.kind == Kind::Below)) {
+  } else if (key == "clear" && (r.kind == Kind::Above || r.kind == Kind::Below || r.kind == Kind::Consumption)) {
     r.clear = number();
   } else if (key == "min" && r.kind == Kind::Leak) {
     r.limit = number();
@@ -128,6 +140,14 @@ void set_key(Rule& r, const std::string& key, const std::string& value, const st
     if (r.per_ms <= 0) throw UsageError(where + ": per must be above 0");
   } else if (key == "stop" && r.kind == Kind::Counter) {
     r.stop_ms = duration();
+  } else if (key == "period" && r.kind == Kind::Consumption) {
+    r.period_ms = duration();
+    if (r.period_ms <= 0) throw UsageError(where + ": period must be above 0");
+  } else if (key == "as" && r.kind == Kind::Consumption) {
+    if (value != "counter" && value != "rate") throw UsageError(where + ": as: expected counter or rate, got '" + value + "'");
+    r.as = value;
+  } else if (key == "unit" && r.kind == Kind::Consumption) {
+    r.unit = value;
   } else if (key == "after" && r.kind == Kind::Stale) {
     r.after_ms = duration();
   } else {
@@ -137,8 +157,9 @@ void set_key(Rule& r, const std::string& key, const std::string& value, const st
 
 void check_clear(const Rule& r, const std::string& where) {
   if (!r.clear) return;
-  if (r.kind == Kind::Above && *r.clear > r.limit)
-    throw UsageError(fmt::format("{}: clear ({}) must not be above the limit ({}) of an above rule", where, *r.clear, r.limit));
+  if ((r.kind == Kind::Above || r.kind == Kind::Consumption) && *r.clear > r.limit)
+    throw UsageError(fmt::format("{}: clear ({}) must not be above the limit ({}) of an {} rule", where, *r.clear, r.limit,
+                                 kind_name(r.kind)));
   if (r.kind == Kind::Below && *r.clear < r.limit)
     throw UsageError(fmt::format("{}: clear ({}) must not be below the limit ({}) of a below rule", where, *r.clear, r.limit));
 }
@@ -158,7 +179,8 @@ Rule parse_rule_flag(Kind kind, std::string_view spec, int index, const RuleDefa
   const std::string head = s.substr(0, comma);
   const auto eq = head.rfind('=');
   if (eq == std::string::npos || eq == 0)
-    throw UsageError(where + ": expected PATTERN=" + (kind == Kind::Rate ? "LIMIT/PER" : "VALUE") + "[,key=value...]");
+    throw UsageError(where + ": expected PATTERN=" + (kind == Kind::Rate || kind == Kind::Consumption ? "LIMIT/PER" : "VALUE") +
+                     "[,key=value...]");
   r.pattern = trim(head.substr(0, eq));
   set_main_arg(r, trim(head.substr(eq + 1)), where);
   if (comma != std::string::npos) {
@@ -222,7 +244,7 @@ std::vector<Rule> parse_rules_json(std::string_view text, const std::string& sou
     if (!item.contains("kind") || !item["kind"].is_string()) throw UsageError(where + ": missing \"kind\"");
     const auto kind = kind_from_name(item["kind"].get<std::string>());
     if (!kind)
-      throw UsageError(fmt::format("{}: unknown kind '{}' (above, below, rate, counter, leak, stale)", where,
+      throw UsageError(fmt::format("{}: unknown kind '{}' (above, below, rate, counter, leak, stale, consumption)", where,
                                    item["kind"].get<std::string>()));
     if (!item.contains("sensor") || !item["sensor"].is_string() || item["sensor"].get<std::string>().empty())
       throw UsageError(where + ": missing \"sensor\" (a sensor pattern)");
@@ -237,6 +259,7 @@ std::vector<Rule> parse_rules_json(std::string_view text, const std::string& sou
       case Kind::Above:
       case Kind::Below:
       case Kind::Rate: main_key = "limit"; break;
+      case Kind::Consumption: main_key = "limit"; break;
       case Kind::Leak: main_key = "for"; break;
       case Kind::Counter: main_key = "stop"; break;
       case Kind::Stale: main_key = "after"; break;
@@ -246,14 +269,20 @@ std::vector<Rule> parse_rules_json(std::string_view text, const std::string& sou
         std::string arg = json_scalar_text(item[main_key]);
         if (item[main_key].is_number() && (r.kind == Kind::Leak || r.kind == Kind::Counter || r.kind == Kind::Stale))
           arg += "s";
+        if (r.kind == Kind::Consumption) {
+          if (!item.contains("period")) throw UsageError(where + ": missing \"period\"");
+          arg += "/" + json_scalar_text(item["period"]) + (item["period"].is_number() ? "s" : "");
+        }
         set_main_arg(r, arg, where);
       } else if (r.kind != Kind::Counter) {
         throw UsageError(fmt::format("{}: missing \"{}\"", where, main_key));
       }
       for (const auto& [key, value] : item.items()) {
         if (key == "kind" || key == "sensor" || key == main_key) continue;
+        if (key == "period" && r.kind == Kind::Consumption) continue;  // taken with the limit
         std::string v = json_scalar_text(value);
-        const bool is_duration = key == "for" || key == "repeat" || key == "per" || key == "stop" || key == "after";
+        const bool is_duration = key == "for" || key == "repeat" || key == "per" || key == "stop" || key == "after" ||
+                                 key == "period";
         if (value.is_number() && is_duration) v += "s";
         set_key(r, key, v, where);
       }
@@ -293,6 +322,10 @@ std::string describe(const Rule& r) {
     case Kind::Counter: s += r.stop_ms ? fmt::format(" goes back or stays flat for {}", format_duration(r.stop_ms)) : " goes back"; break;
     case Kind::Leak: s += fmt::format(" > {} without a break", r.limit); break;
     case Kind::Stale: s += fmt::format(" silent for {}", format_duration(r.after_ms)); break;
+    case Kind::Consumption:
+      s += fmt::format(" consumes more than {}{} per {} (sliding; clears at <= {})", r.limit, r.unit ? " " + *r.unit : "",
+                       format_duration(r.period_ms), r.clear_at());
+      break;
   }
   if (r.for_ms) s += fmt::format(", for {}", format_duration(r.for_ms));
   if (r.repeat_ms) s += fmt::format(", repeat every {}", format_duration(r.repeat_ms));

@@ -20,6 +20,7 @@ enum class Kind {
   Counter,  // a cumulative counter that goes back (decreased) or stays flat for `stop` (stopped)
   Leak,     // value > limit (default 0) without a break for `for` (water flowing for 2 h)
   Stale,    // no reading arrived for `after` (evaluated on the clock)
+  Consumption,  // what a counter counted, or a rate integrates to, within the last `period` > limit
 };
 const char* kind_name(Kind k);
 
@@ -34,9 +35,12 @@ struct Rule {
   TimeMs per_ms = 60'000;  // Rate: the limit is a change per this duration
   TimeMs stop_ms = 0;      // Counter: flat for this long counts as stopped (0: only decreases)
   TimeMs after_ms = 0;     // Stale: silent for this long
+  TimeMs period_ms = 0;    // Consumption: the sliding window
+  std::optional<std::string> as;    // Consumption: "counter" or "rate" when kind/unit do not say
+  std::optional<std::string> unit;  // Consumption of a rate: the integral's unit (kWh, Wh, L, ...)
   std::optional<std::string> message;  // a text for people (mail subject); default made from the rule
 
-  // The value at which the alert clears (Above/Below/Leak).
+  // The value at which the alert clears (Above/Below/Leak/Consumption).
   double clear_at() const { return clear ? *clear : limit; }
 };
 
@@ -47,14 +51,14 @@ struct RuleDefaults {
 
 // One rule from a command-line flag: `kind` is the flag's kind, `spec` its value,
 // "PATTERN=ARG[,key=value...]". ARG is the limit (Above, Below, Leak's duration, Stale's
-// duration, Rate's "LIMIT/PER", Counter's stop duration or "0"). Keys: name, clear, for,
-// repeat, min (Leak's limit), message. `index` (1-based) names the rule when no name= is
+// duration, Rate's and Consumption's "LIMIT/PER", Counter's stop duration or "0"). Keys:
+// name, clear, for, repeat, min (Leak's limit), as and unit (Consumption), message. `index` (1-based) names the rule when no name= is
 // given ("above-1").
 Rule parse_rule_flag(Kind kind, std::string_view spec, int index, const RuleDefaults& defaults);
 
 // Rules from a JSON file: {"rules":[{...}]} or a bare array; each object has "kind",
 // "sensor", and the keys of the flags ("limit", "clear", "for", "repeat", "per", "stop",
-// "after", "name", "message"); durations as strings ("10m") or numbers of seconds.
+// "after", "period", "as", "unit", "name", "message"); durations as strings ("10m") or numbers of seconds.
 std::vector<Rule> parse_rules_json(std::string_view text, const std::string& source, int first_index,
                                    const RuleDefaults& defaults);
 std::vector<Rule> load_rules_file(const std::string& path, int first_index, const RuleDefaults& defaults);

@@ -55,7 +55,17 @@ printf '%s\n' "$out" >out4
 assert_eq "freezer $F resolved" "$(events out4)" "resolved after the restarts"
 assert_eq "$id" "$(field id "$out")" "same id as the firing event"
 
-# 6. A state file that is not ours is an error naming it, and is left alone.
+# 6. A consumption window and the counter's baseline survive a restart: 30 L before it and
+# 30 L after it make 60 L in the hour (> 50), as in one run.
+V=home/water/total
+vol() { for i; do printf '{"sensor":"%s","ts":%d,"value":%s,"kind":"volume","unit":"L"}\n' $V $((T0 + i * 600)) $((1000 + i * 10)); done; }
+vol 0 1 2 3 | sensor-watch --consumption "$V=50/1h,name=water" -a --state w.json >w1.out
+vol 4 5 6 | sensor-watch --consumption "$V=50/1h,name=water" -a --state w.json >w2.out
+assert_eq "" "$(cat w1.out)" "30 L: nothing yet"
+assert_eq "water $V firing" "$(events w2.out)" "the window went on across the restart"
+assert_contains "$(cat w2.out)" '"reading":60' "60 L in the hour"
+
+# 7. A state file that is not ours is an error naming it, and is left alone.
 echo '{"something":"else"}' >other.json
 run sensor-watch --above "$RULE" --state other.json </dev/null
 assert_eq 1 "$status" "unusable state file"

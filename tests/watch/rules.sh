@@ -73,6 +73,31 @@ leak $W resolved" "$(events leak.out)" "leak events"
 assert_contains "$(sed -n 1p leak.out)" '"since":"2026-11-18T12:15:00.000Z"' "the leak began after the break"
 assert_contains "$(sed -n 1p leak.out)" '"ts":"2026-11-18T14:15:00.000Z"' "fired at the first reading 2 h after"
 
+# consumption, with the query engine's counter rule: a 10 L step every 10 min is 60 L in the
+# hour ending at +3600 s (> 50: fires); the window slides to 50 (resolves); a dip of 0.5 L
+# counts nothing and its recovery nothing either; a reset counts the new value.
+V=home/water/total
+{ for i in 0 1 2 3 4 5 6 7; do printf '{"sensor":"%s","ts":%d,"value":%s,"kind":"volume","unit":"L"}\n' $V $((T0 + i * 600)) $((1000 + i * 10)); done
+  for tv in 4800:1069.5 5400:1070 6000:5 6600:40 7200:41; do
+    printf '{"sensor":"%s","ts":%d,"value":%s,"kind":"volume","unit":"L"}\n' $V $((T0 + ${tv%%:*})) ${tv#*:}
+  done; } | sensor-watch --consumption "$V=50/1h,name=water" -a >water.out
+assert_eq "water $V firing
+water $V resolved
+water $V firing" "$(events water.out)" "consumption of a counter"
+assert_contains "$(sed -n 1p water.out)" '"reading":60,"limit":50,"unit":"L","period":"1h"' "60 L in the hour"
+assert_contains "$(sed -n 2p water.out)" '"ts":"2026-11-18T12:26:40.000Z"' "resolved when the window slid to 50 L (the dip counted 0)"
+assert_contains "$(sed -n 3p water.out)" '"ts":"2026-11-18T12:56:40.000Z","value":"firing","kind":"alert","rule":"water","subject":"home/water/total","state":"firing","check":"consumption","reading":60' "after the reset: 10 + 10 + 5 (the reset) + 35"
+# ... and of a rate: 2000 W for 1 h is 2 kWh (> 1.6); it clears at 1 kWh.
+P=home/kitchen/power
+{ for i in 0 1 2 3 4 5 6; do printf '{"sensor":"%s","ts":%d,"value":2000,"unit":"W","kind":"power"}\n' $P $((T0 + i * 900)); done
+  for t in 6300 9000 9900; do printf '{"sensor":"%s","ts":%d,"value":0,"unit":"W","kind":"power"}\n' $P $((T0 + t)); done; } |
+  sensor-watch --consumption 'home/*/power=1.6/1h,clear=1,name=oven' -a >oven.out
+assert_eq "oven $P firing
+oven $P resolved" "$(events oven.out)" "consumption of a rate"
+assert_contains "$(sed -n 1p oven.out)" '"ts":"2026-11-18T12:06:40.000Z"' "fires when the hour holds 2 kWh"
+assert_contains "$(sed -n 1p oven.out)" '"unit":"kWh"' "W integrates to kWh"
+assert_contains "$(sed -n 1p oven.out)" 'used 2 kWh within 1h, more than 1.6' "message"
+
 # A rules file and flags together; both rules see the same reading.
 cat >rules.json <<'X'
 {"rules": [{"name": "hot", "kind": "above", "sensor": "lab/+", "limit": 30, "repeat": 60}]}

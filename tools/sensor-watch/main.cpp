@@ -1,6 +1,6 @@
 // sensor-watch: alert rules as a pipeline stage; readings in, readings and alert events out.
 //
-// Rules come from flags (--above, --below, --rate, --counter, --leak, --stale) and a JSON
+// Rules come from flags (--above, --below, --rate, --counter, --leak, --stale, --consumption) and a JSON
 // file (--rules); the engine (lib/watch) keeps a state machine per rule and sensor, a clock
 // evaluates staleness, --state keeps it all across restarts, --exec runs a program per
 // event off the data path. This file wires options to lib/watch and maps errors to exit
@@ -78,6 +78,8 @@ int main(int argc, char** argv) {
                 "Alert when a rate stays above min (default 0) for DURATION without a break");
   add_rule_flag(app, o, watch::Kind::Stale, "--stale", "PATTERN=DURATION[,...]",
                 "Alert when a sensor sends nothing for DURATION (checked on the clock)");
+  add_rule_flag(app, o, watch::Kind::Consumption, "--consumption", "PATTERN=LIMIT/PERIOD[,clear=X,...]",
+                "Alert when a counter counts (or a rate integrates to) more than LIMIT within a sliding PERIOD");
   cli::add_duration_option(app, "--repeat", o.repeat,
                            "Announce a still-firing alert again after DURATION (default: never; rules may set repeat=)");
   app.add_option("--flap-limit", o.engine.flap_limit,
