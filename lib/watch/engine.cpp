@@ -401,7 +401,7 @@ void Engine::tick(TimeMs wall, std::vector<Reading>& events) {
   }
 }
 
-std::string Engine::save() const {
+std::string Engine::save() {
   nlohmann::json doc;
   doc["version"] = 1;
   auto& sensors = doc["sensors"] = nlohmann::json::array();
@@ -435,7 +435,7 @@ std::string Engine::save() const {
       alerts.push_back(std::move(a));
     }
   }
-  const_cast<Engine*>(this)->dirty_ = false;
+  dirty_ = false;
   return doc.dump();
 }
 

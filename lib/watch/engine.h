@@ -62,7 +62,7 @@ class Engine {
   // The state as JSON text, and back. load() keeps only alerts of rules that still exist
   // (by name); sensors it knows count as having reported at `wall` (they get a full
   // `after` to report before they are stale).
-  std::string save() const;
+  std::string save();  // also marks the state saved (dirty() false)
   void load(std::string_view json, TimeMs wall);
   // True when the state changed since the last save().
   bool dirty() const { return dirty_; }

@@ -28,11 +28,20 @@ void Watcher::emit() {
   events_.clear();
 }
 
-void Watcher::save_if_due(TimeMs wall, bool now) {
+void Watcher::save_if_due(TimeMs wall, bool announced) {
   if (!opt_.state_file || !engine_.dirty()) return;
-  if (!now && wall - last_save_ < 1000) return;
+  urgent_ = urgent_ || announced;
+  // After an announcement within 100 ms (an alert storm costs at most ten writes a second,
+  // not one per event), otherwise within a second.
+  if (wall - last_save_ < (urgent_ ? 100 : 1000)) return;
+  save_now(wall);
+}
+
+void Watcher::save_now(TimeMs wall) {
+  if (!opt_.state_file || !engine_.dirty()) return;
   write_state_file(*opt_.state_file, engine_.save());
   last_save_ = wall;
+  urgent_ = false;
 }
 
 bool Watcher::run(int fd) {
@@ -56,7 +65,7 @@ bool Watcher::run(int fd) {
       try {
         diag_.bad_line(n, reason);
       } catch (const StrictInputError&) {
-        save_if_due(now_ms(), true);
+        save_now(now_ms());
         throw;
       }
     };
@@ -91,7 +100,7 @@ bool Watcher::run(int fd) {
 }
 
 void Watcher::finish() {
-  save_if_due(now_ms(), true);
+  save_now(now_ms());
   if (out_) out_->flush();
 }
 

@@ -5,8 +5,9 @@
 // second even when no reading comes. Each accepted reading is written on (unless
 // alerts_only), then the alert events it caused; every event also goes to the --exec
 // runner when there is one (a full queue is a warning, never a wait). With a state file,
-// the state is saved right after any event (an event may come again after a crash, it is
-// never lost) and otherwise at most once a second when it changed, and at the end.
+// the state is saved within 100 ms after an event (an event may come again after a crash,
+// it is never lost; a storm of events costs at most ten writes a second), otherwise at
+// most once a second when it changed, and at the end.
 // Bad lines go to Diagnostics ("line N: reason") and the loop goes on; under --strict the
 // state is saved before the StrictInputError leaves. One thread; the references passed
 // in must outlive the Watcher.
@@ -47,7 +48,8 @@ class Watcher {
 
  private:
   void emit();
-  void save_if_due(TimeMs wall, bool now);
+  void save_if_due(TimeMs wall, bool announced);
+  void save_now(TimeMs wall);
 
   Engine& engine_;
   LineWriter* out_;
@@ -58,6 +60,7 @@ class Watcher {
   std::vector<Reading> events_;
   std::string line_;
   TimeMs last_save_ = 0;
+  bool urgent_ = false;  // an announcement is not saved yet
 };
 
 }  // namespace sensorpipe::watch

@@ -1,5 +1,6 @@
 # Staleness runs on the clock: with the input open and idle, silent sensors (also one
-# that a stale rule names but that never reported) become stale without any new line.
+# that a stale rule names but that never reported) become stale without any new line, and
+# a pending alert fires when its `for` has passed on the clock.
 # A stale sensor's firing alert is not resolved by the silence; when the sensor reports
 # again, the stale alert resolves first and its value decides the rest.
 source "$SP_SRC/tests/lib/common.sh"
@@ -7,14 +8,17 @@ source "$SP_SRC/tests/watch/lib.sh"
 cd "$T"
 mkfifo in
 sensor-watch --stale 'lab/#=1s,name=offline' --stale 'lab/expected=1s,name=expected' --above 'lab/a=10,name=hot' \
-  --state s.json <in >out 2>err &
+  --leak 'pipe/flow=1s,name=flowing' --state s.json <in >out 2>err &
 pid=$!
 SP_PIDS+=("$pid")
 exec 3>in
 # No ts: the readings are "now".
 echo '{"sensor":"lab/a","value":11}' >&3
 echo '{"sensor":"lab/b","value":1}' >&3
+echo '{"sensor":"pipe/flow","value":3}' >&3
 wait_text out '"rule":"hot","subject":"lab/a","state":"firing"'
+# A sensor that reports only on change: its leak fires when the clock says a second has passed.
+wait_text out '"rule":"flowing","subject":"pipe/flow","state":"firing"'
 # Nothing more is written to the input: only the clock can make these.
 wait_text out '"rule":"offline","subject":"lab/a","state":"stale"'
 wait_text out '"rule":"offline","subject":"lab/b","state":"stale"'
