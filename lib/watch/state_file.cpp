@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "core/errors.h"
 
@@ -72,6 +73,64 @@ void write_state_file(const std::string& path, const std::string& text) {
   if (dfd >= 0) {
     ::fsync(dfd);
     ::close(dfd);
+  }
+}
+
+StateWriter::StateWriter(std::string path) : path_(std::move(path)) {
+  worker_ = std::thread([this] { work(); });
+}
+
+StateWriter::~StateWriter() {
+  try {
+    finish();
+  } catch (...) {
+    // finish() was not called: the error has no one to go to any more.
+  }
+}
+
+void StateWriter::rethrow_locked() {
+  if (error_.empty()) return;
+  std::string e;
+  e.swap(error_);
+  throw RuntimeError(e);
+}
+
+void StateWriter::save(std::string text) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    rethrow_locked();
+    pending_ = std::move(text);
+  }
+  cv_.notify_one();
+}
+
+void StateWriter::finish() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closing_ = true;
+  }
+  cv_.notify_one();
+  if (worker_.joinable()) worker_.join();
+  std::lock_guard<std::mutex> lock(mutex_);
+  rethrow_locked();
+}
+
+void StateWriter::work() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    cv_.wait(lock, [this] { return closing_ || pending_; });
+    if (!pending_) return;  // closing, everything written
+    std::string text = std::move(*pending_);
+    pending_.reset();
+    lock.unlock();
+    std::string error;
+    try {
+      write_state_file(path_, text);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    lock.lock();
+    if (!error.empty()) error_ = error;
   }
 }
 

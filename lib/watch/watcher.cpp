@@ -11,7 +11,9 @@
 namespace sensorpipe::watch {
 
 Watcher::Watcher(Engine& engine, LineWriter* out, ExecRunner* exec, Diagnostics& diag, WatcherOptions opt)
-    : engine_(engine), out_(out), exec_(exec), diag_(diag), opt_(std::move(opt)) {}
+    : engine_(engine), out_(out), exec_(exec), diag_(diag), opt_(std::move(opt)) {
+  if (opt_.state_file) state_.emplace(*opt_.state_file);
+}
 
 void Watcher::emit() {
   for (const auto& ev : events_) {
@@ -31,15 +33,15 @@ void Watcher::emit() {
 void Watcher::save_if_due(TimeMs wall, bool announced) {
   if (!opt_.state_file || !engine_.dirty()) return;
   urgent_ = urgent_ || announced;
-  // After an announcement within 100 ms (an alert storm costs at most ten writes a second,
+  // After an announcement within 250 ms (an alert storm costs at most four writes a second,
   // not one per event), otherwise within a second.
-  if (wall - last_save_ < (urgent_ ? 100 : 1000)) return;
+  if (wall - last_save_ < (urgent_ ? 250 : 1000)) return;
   save_now(wall);
 }
 
 void Watcher::save_now(TimeMs wall) {
-  if (!opt_.state_file || !engine_.dirty()) return;
-  write_state_file(*opt_.state_file, engine_.save());
+  if (!state_ || !engine_.dirty()) return;
+  state_->save(engine_.save());  // written on the StateWriter's thread
   last_save_ = wall;
   urgent_ = false;
 }
@@ -66,6 +68,7 @@ bool Watcher::run(int fd) {
         diag_.bad_line(n, reason);
       } catch (const StrictInputError&) {
         save_now(now_ms());
+        if (state_) state_->finish();
         throw;
       }
     };
@@ -101,6 +104,7 @@ bool Watcher::run(int fd) {
 
 void Watcher::finish() {
   save_now(now_ms());
+  if (state_) state_->finish();  // on disk before the program ends
   if (out_) out_->flush();
 }
 

@@ -5,9 +5,10 @@
 // second even when no reading comes. Each accepted reading is written on (unless
 // alerts_only), then the alert events it caused; every event also goes to the --exec
 // runner when there is one (a full queue is a warning, never a wait). With a state file,
-// the state is saved within 100 ms after an event (an event may come again after a crash,
-// it is never lost; a storm of events costs at most ten writes a second), otherwise at
-// most once a second when it changed, and at the end.
+// the state is handed to a StateWriter (its own thread: fsync never holds up the stream)
+// within about 250 ms after an event (an event may come again after a crash, it is never
+// lost; a storm of events costs at most four writes a second), otherwise at most once a
+// second when it changed, and at the end (written before finish() returns).
 // Bad lines go to Diagnostics ("line N: reason") and the loop goes on; under --strict the
 // state is saved before the StrictInputError leaves. One thread; the references passed
 // in must outlive the Watcher.
@@ -20,6 +21,7 @@
 #include "core/line_writer.h"
 #include "watch/engine.h"
 #include "watch/exec.h"
+#include "watch/state_file.h"
 
 namespace sensorpipe::watch {
 
@@ -61,6 +63,7 @@ class Watcher {
   std::string line_;
   TimeMs last_save_ = 0;
   bool urgent_ = false;  // an announcement is not saved yet
+  std::optional<StateWriter> state_;
 };
 
 }  // namespace sensorpipe::watch
