@@ -140,3 +140,16 @@ TEST_CASE("alert events as --exec variables") {
   CHECK(env[2] == "SENSORWATCH_READING=1.5");
   CHECK(env[3] == "SENSORWATCH_MESSAGE=a \"b\"\nc");
 }
+
+TEST_CASE("no stale alert within the start-up grace period") {
+  EngineOptions o;
+  o.startup_grace = 60'000;
+  Engine e({parse_rule_flag(Kind::Stale, "s=5s", 1, {})}, o, 1'000'000);
+  std::vector<Reading> ev;
+  e.observe(reading("s", 1'000'000, 1), 1'000'000, ev);
+  e.tick(1'030'000, ev);  // silent for 30 s, but within the grace period
+  CHECK(ev.empty());
+  e.tick(1'060'000, ev);
+  CHECK(states(ev) == "stale");
+  CHECK(ev[0].ts == 1'060'000);
+}
