@@ -71,4 +71,7 @@ run sensor-watch --above "$RULE" --state other.json </dev/null
 assert_eq 1 "$status" "unusable state file"
 assert_contains "$err" "sensor-watch: error: other.json: " "names the file"
 assert_eq '{"something":"else"}' "$(cat other.json)" "left as it was"
+run sensor-watch --above "$RULE" --state "$T/no/such/dir/s.json" </dev/null
+assert_eq 1 "$status" "unwritable state file"
+assert_contains "$err" "sensor-watch: error: cannot write $T/no/such/dir/s.json.tmp: No such file or directory" "named at start"
 pass "restart without re-notification"

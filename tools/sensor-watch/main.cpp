@@ -142,6 +142,7 @@ int main(int argc, char** argv) {
           throw RuntimeError(*o.state + ": " + e.what());
         }
       }
+      watch::write_state_file(*o.state, engine.save());  // an unwritable place fails now, not at the first alert
     }
 
     std::optional<watch::ExecRunner> exec;
