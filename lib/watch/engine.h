@@ -128,7 +128,8 @@ class Engine {
   std::uint64_t emitted_ = 0;
 };
 
-// The alert event for one announcement (exposed for tests and the --exec environment).
+// The id of an alert episode: FNV-1a 64 of rule, sensor and the episode's start, in hex (stable
+// across repeats, resolution and restarts).
 std::string alert_id(const std::string& rule, const std::string& subject, TimeMs since);
 
 }  // namespace sensorpipe::watch
