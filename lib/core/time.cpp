@@ -4,6 +4,7 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <utility>
 
 namespace sensorpipe {
 
@@ -189,6 +190,15 @@ std::optional<TimeMs> parse_time_point(std::string_view s, TimeMs now) {
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), number);
   if (ec == std::errc() && end == s.data() + s.size()) return epoch_number_to_ms(number);
   return std::nullopt;
+}
+
+std::string format_duration(TimeMs ms) {
+  static constexpr std::pair<TimeMs, const char*> kUnits[] = {{604800000, "w"}, {86400000, "d"}, {3600000, "h"},
+                                                              {60000, "m"},     {1000, "s"}};
+  for (const auto& [unit, suffix] : kUnits) {
+    if (ms >= unit && ms % unit == 0) return std::to_string(ms / unit) + suffix;
+  }
+  return std::to_string(ms) + "ms";
 }
 
 }  // namespace sensorpipe

@@ -37,6 +37,10 @@ void append_rfc3339(std::string& out, TimeMs ms);
 // number means seconds. Negative durations are rejected.
 std::optional<TimeMs> parse_duration(std::string_view text);
 
+// The shortest exact text parse_duration() reads back: 60000 -> "1m", 5400000 -> "90m",
+// 1500 -> "1500ms" (messages and JSON answers name durations this way).
+std::string format_duration(TimeMs ms);
+
 // A point in time as a user writes it on the command line: "now", a relative
 // offset from now ("-2h", "+30m", "2h" meaning 2h ago is NOT accepted: sign required),
 // RFC 3339, a bare date, or an epoch number.

@@ -14,13 +14,6 @@ TimeMs nice_bucket(TimeMs min_width) {
   return ((min_width + 86400000 - 1) / 86400000) * 86400000;
 }
 
-std::string duration_text(TimeMs ms) {
-  static constexpr std::pair<TimeMs, const char*> kUnits[] = {{604800000, "w"}, {86400000, "d"}, {3600000, "h"},
-                                                              {60000, "m"},     {1000, "s"}};
-  for (const auto& [unit, suffix] : kUnits) {
-    if (ms >= unit && ms % unit == 0) return std::to_string(ms / unit) + suffix;
-  }
-  return std::to_string(ms) + "ms";
-}
+std::string duration_text(TimeMs ms) { return format_duration(ms); }
 
 }  // namespace sensorpipe::web

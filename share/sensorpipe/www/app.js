@@ -277,9 +277,17 @@
     scheduleDraw();
   }
 
+  function alertEvent(m) {
+    window.dispatchEvent(new CustomEvent("sensorpipe:alert", { detail: m }));
+  }
+
   function loadSensors() {
     return apiFetch("api/sensors").then((body) => {
       for (const i of body.sensors) {
+        if (i.kind === "alert") {  // the latest state of each alert, for the banner
+          alertEvent({ sensor: i.sensor, state: i.value, ts: i.last_seen });
+          continue;
+        }
         const s = sensorEntry(i.sensor);
         s.unit = i.unit || s.unit;
         s.kind = i.kind || s.kind;
@@ -298,6 +306,7 @@
     if (r.every && Date.now() - fromMs > 3600e3) q += "&every=" + r.every + "&agg=avg";
     return apiFetch(q).then((body) => {
       for (const ser of body.series) {
+        if (ser.kind === "alert") continue;  // alert events are not drawn as series
         const s = sensorEntry(ser.sensor);
         if (ser.unit) s.unit = s.unit || ser.unit;
         if (ser.kind) s.kind = s.kind || ser.kind;
@@ -329,7 +338,8 @@
     socket.onmessage = (ev) => {
       let m;
       try { m = JSON.parse(ev.data); } catch { return; }
-      if (m.sensor !== undefined) onReading(m);
+      if (m.kind === "alert") alertEvent(m);  // sensor-watch's events: alerts.js shows them
+      else if (m.sensor !== undefined) onReading(m);
       else if (m.hello) clientId = m.hello.client;
       else if (m.error) setStatus("live", "live · " + m.error);
     };
