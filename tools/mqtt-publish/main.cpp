@@ -13,6 +13,7 @@
 #include "core/errors.h"
 #include "core/signals.h"
 #include "mqtt/client.h"
+#include "mqtt/topic_rules.h"
 #include "mqtt/topic_template.h"
 
 using namespace sensorpipe;
@@ -145,6 +146,10 @@ int main(int argc, char** argv) {
           }
         } else {
           topic = topic_template.text();
+        }
+        if (auto problem = mqtt::publish_problem(topic, body.size())) {
+          bad(*problem);
+          continue;
         }
         if (!client.publish(topic, body, o.mqtt.conn.qos, o.retain, on_full)) {
           stopped = true;
