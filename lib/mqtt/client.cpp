@@ -39,15 +39,19 @@ class Client::Listener : public ::mqtt::iaction_listener {
   void on_success(const ::mqtt::token&) override { done(c_.delivered_); }
   // A message whose delivery failed (the connection dropped with it in flight, and a
   // clean session made Paho forget it) is queued again rather than lost.
+  // After stop() nothing is sent again: Paho fails every pending delivery while it is
+  // being destroyed (~Client resets paho_), and queueing then would use a dying client
+  // (that was the SIGSEGV when --drain-timeout expired with messages undelivered).
   void on_failure(const ::mqtt::token& tok) override {
     const auto* dt = dynamic_cast<const ::mqtt::delivery_token*>(&tok);
-    if (dt && dt->get_message()) {
-      std::lock_guard<std::mutex> lock(c_.mutex_);
+    std::unique_lock<std::mutex> lock(c_.mutex_);
+    if (dt && dt->get_message() && !c_.stopping_) {
       c_.paho_->retry.push_back(dt->get_message());
       c_.has_retries_ = true;
       c_.cv_.notify_all();
       return;
     }
+    lock.unlock();
     done(c_.failed_);
   }
 

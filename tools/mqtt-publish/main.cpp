@@ -172,7 +172,7 @@ int main(int argc, char** argv) {
                                  client.broker(), o.persist));
         return 0;
       }
-      throw RuntimeError(fmt::format("{} of {} messages were not delivered to {}", left, sent, client.broker()));
+      throw RuntimeError(fmt::format("{} of {} messages were not delivered to {} (lost)", left, sent, client.broker()));
     }
     if (client.failed() > 0)
       throw RuntimeError(fmt::format("{} of {} messages failed to be delivered to {}", client.failed(), sent, client.broker()));
