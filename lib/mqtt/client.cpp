@@ -13,7 +13,6 @@
 #include <random>
 
 #include "core/errors.h"
-#include "core/signals.h"
 #include "core/time.h"
 #include "mqtt/tls_probe.h"
 
@@ -26,6 +25,13 @@ using namespace std::chrono_literals;
 // scans its command queue on every publish, so a long queue inside Paho costs per
 // message; 64 in flight keep the socket busy (50k lines at QoS 1: 2000 -> 5.7 s, 64 -> 2.0 s).
 constexpr int kWindow = 64;
+
+namespace {
+// How long one connection attempt or subscription may take. --connect-timeout bounds
+// them too; its 0 ("wait for ever for the first connection") does not mean an attempt
+// may hang for ever.
+std::int64_t attempt_ms(const ConnectionConfig& c) { return c.connect_timeout_ms > 0 ? c.connect_timeout_ms : 10000; }
+}  // namespace
 
 struct Client::Paho {
   std::unique_ptr<::mqtt::async_client> client;
@@ -165,6 +171,16 @@ Client::~Client() {
   paho_.reset();
 }
 
+void Client::give_up(std::string error) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!fatal_.empty()) return;
+    fatal_ = error;
+    cv_.notify_all();
+  }
+  if (options_.on_fatal) options_.on_fatal(error);
+}
+
 void Client::log(const std::string& s) {
   if (log_) log_(s);
 }
@@ -212,7 +228,7 @@ bool Client::try_connect(std::string& failure, bool& fatal, std::string& session
   ::mqtt::connect_options_builder b;
   b.mqtt_version(v5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1)
       .keep_alive_interval(std::chrono::seconds(std::max<std::int64_t>(1, c.keepalive_ms / 1000)))
-      .connect_timeout(std::chrono::seconds(std::max<std::int64_t>(1, (c.connect_timeout_ms + 999) / 1000)))
+      .connect_timeout(std::chrono::seconds(std::max<std::int64_t>(1, (attempt_ms(c) + 999) / 1000)))
       .automatic_reconnect(false)
       .max_inflight(65535);  // a small window stalls Paho's send thread (measured: 20 -> 300 msg/s)
   if (v5) {
@@ -252,7 +268,7 @@ bool Client::try_connect(std::string& failure, bool& fatal, std::string& session
   try {
     paho_->connect = b.finalize();
     auto tok = paho_->client->connect(paho_->connect);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(c.connect_timeout_ms) + 2s;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(attempt_ms(c)) + 2s;
     while (!tok->wait_for(100ms)) {
       bool stopping;
       {
@@ -299,26 +315,20 @@ void Client::subscribe_all() {
                                  ::mqtt::subscribe_options(false, false, ::mqtt::subscribe_options::DONT_SEND_RETAINED));
       else
         tok = paho_->client->subscribe(filter, c.qos);
-      if (!tok->wait_for(std::chrono::milliseconds(c.connect_timeout_ms) + 2s)) {
+      if (!tok->wait_for(std::chrono::milliseconds(attempt_ms(c)) + 2s)) {
         log(fmt::format("no answer to the subscription to {}; will retry on reconnect", filter));
         continue;
       }
       const auto codes = tok->get_subscribe_response().get_reason_codes();
       if (!codes.empty() && static_cast<int>(codes[0]) >= 0x80) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        fatal_ = fmt::format("{} refused the subscription to '{}' (reason {:#x})", c.broker, filter,
-                             static_cast<int>(codes[0]));
-        cv_.notify_all();
-        request_stop();
+        give_up(fmt::format("{} refused the subscription to '{}' (reason {:#x})", c.broker, filter,
+                            static_cast<int>(codes[0])));
         return;
       }
     } catch (const ::mqtt::exception& e) {
       // Typically the connection dropped meanwhile; the next connect subscribes again.
       if (connected_) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        fatal_ = fmt::format("cannot subscribe to '{}' on {}: {}", filter, c.broker, e.what());
-        cv_.notify_all();
-        request_stop();
+        give_up(fmt::format("cannot subscribe to '{}' on {}: {}", filter, c.broker, e.what()));
         return;
       }
     }
@@ -355,9 +365,9 @@ void Client::manage() {
     if (stopping_) break;
     last_failure_ = failure;
     if (fatal) {
-      fatal_ = fmt::format("{}: {}", options_.conn.broker, failure);
-      cv_.notify_all();
-      request_stop();
+      lock.unlock();
+      give_up(fmt::format("{}: {}", options_.conn.broker, failure));
+      lock.lock();
       break;
     }
     cv_.notify_all();
@@ -373,11 +383,21 @@ void Client::manage() {
 bool Client::wait_connected(std::int64_t timeout_ms) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   std::unique_lock<std::mutex> lock(mutex_);
-  while (!connected_ && fatal_.empty() && !stop_requested()) {
+  while (!connected_ && fatal_.empty() && !cancelled()) {
     if (timeout_ms >= 0 && std::chrono::steady_clock::now() >= deadline) return false;
     cv_.wait_for(lock, 50ms);
   }
   return connected_;
+}
+
+bool Client::await_connection(std::int64_t connect_timeout_ms) {
+  if (wait_connected(connect_timeout_ms > 0 ? connect_timeout_ms : -1)) return true;
+  const auto fatal = fatal_error();
+  if (!fatal.empty()) throw RuntimeError(fatal);
+  if (cancelled()) return false;
+  const auto why = last_failure();
+  throw RuntimeError(fmt::format("cannot connect to {} within {} ms{}", options_.conn.broker, connect_timeout_ms,
+                                 why.empty() ? "" : ": " + why));
 }
 
 bool Client::resend_failed() {
@@ -411,7 +431,7 @@ bool Client::publish(std::string_view topic, std::string_view payload, int qos, 
   while (connected_ && published_.load(std::memory_order_relaxed) -
                                (delivered_.load(std::memory_order_relaxed) + failed_.load(std::memory_order_relaxed)) >=
                            window) {
-    if (stop_requested()) break;
+    if (cancelled()) break;
     waiters_.fetch_add(1, std::memory_order_acq_rel);
     {
       std::unique_lock<std::mutex> lock(mutex_);
@@ -433,7 +453,7 @@ bool Client::publish(std::string_view topic, std::string_view payload, int qos, 
       on_full();
       reported = true;
     }
-    if (stop_requested()) return false;
+    if (cancelled()) return false;
     waiters_.fetch_add(1, std::memory_order_acq_rel);
     {
       std::unique_lock<std::mutex> lock(mutex_);
@@ -456,7 +476,7 @@ std::uint64_t Client::drain(std::int64_t timeout_ms, bool interruptible) {
     resend_failed();
     const auto left = pending();
     if (left == 0) return 0;
-    if (interruptible && stop_requested()) return left;
+    if (interruptible && cancelled()) return left;
     if (!fatal_error().empty()) return left;
     if (timeout_ms >= 0 && std::chrono::steady_clock::now() >= deadline) return left;
     waiters_.fetch_add(1, std::memory_order_acq_rel);

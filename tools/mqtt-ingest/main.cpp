@@ -98,6 +98,8 @@ int main(int argc, char** argv) {
     std::uint64_t emitted = 0, received = 0;
     std::string line, error;
 
+    copts.cancelled = stop_requested;
+    copts.on_fatal = [](const std::string&) { request_stop(); };  // reported below, exit 1
     mqtt::Client client(copts, [&](const std::string& s) { diag.info(s); });
     client.on_message([&](const mqtt::IncomingMessage& m) {
       std::unique_lock<std::mutex> lock(out_mutex);
@@ -129,13 +131,7 @@ int main(int argc, char** argv) {
       }
     });
     client.start();
-    if (!client.wait_connected(o.mqtt.conn.connect_timeout_ms)) {
-      if (!client.fatal_error().empty()) throw RuntimeError(client.fatal_error());
-      if (stop_requested()) return 0;
-      const auto why = client.last_failure();
-      throw RuntimeError(fmt::format("cannot connect to {} within {} ms{}", client.broker(),
-                                     o.mqtt.conn.connect_timeout_ms, why.empty() ? "" : ": " + why));
-    }
+    if (!client.await_connection(o.mqtt.conn.connect_timeout_ms)) return 0;  // stopped meanwhile
 
     // Wait for a stop (signal, -C reached, closed output, fatal error) or -W.
     const TimeMs deadline = o.timeout ? now_ms() + *o.timeout : 0;

@@ -84,19 +84,14 @@ int main(int argc, char** argv) {
       if (copts.conn.client_id.empty()) copts.conn.client_id = "mqtt-publish-" + std::to_string(std::hash<std::string>{}(o.persist) % 1000000007);
       copts.clean_session = false;
     }
+    copts.cancelled = stop_requested;
+    copts.on_fatal = [](const std::string&) { request_stop(); };  // reported below, exit 1
     mqtt::Client client(copts, [&](const std::string& s) { diag.info(s); });
     client.start();
     // The first connection decides whether the broker is usable at all (auth, TLS, typo in
-    // the URL); after that, outages are ridden out by queueing. --connect-timeout 0 waits for ever.
-    const auto first_wait = o.mqtt.conn.connect_timeout_ms > 0 ? o.mqtt.conn.connect_timeout_ms : -1;
-    if (!client.wait_connected(first_wait)) {
-      if (!client.fatal_error().empty()) throw RuntimeError(client.fatal_error());
-      if (!stop_requested()) {
-        const auto why = client.last_failure();
-        throw RuntimeError(fmt::format("cannot connect to {} within {} ms{}", client.broker(),
-                                       o.mqtt.conn.connect_timeout_ms, why.empty() ? "" : ": " + why));
-      }
-    }
+    // the URL); after that, outages are ridden out by queueing. A stop meanwhile goes on to
+    // the drain below with nothing read.
+    client.await_connection(o.mqtt.conn.connect_timeout_ms);
 
     std::vector<json::Member> members;
     std::string topic, payload, error;
