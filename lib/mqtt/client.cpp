@@ -168,7 +168,20 @@ Client::Client(ClientOptions options, Logger log) : options_(std::move(options))
 
 Client::~Client() {
   stop();
+  if (abandoned_) {
+    // Misuse (see keep_until_exit); destroying Paho now would wait for ever on its lock.
+    (void)paho_.release();
+    (void)listener_.release();
+    if (manager_.joinable()) manager_.detach();
+    return;
+  }
   paho_.reset();
+}
+
+void Client::keep_until_exit(std::unique_ptr<Client> client) {
+  // Reachable from a global, so leak checkers do not count it; never freed on purpose.
+  static auto* kept = new std::vector<Client*>;
+  kept->push_back(client.release());
 }
 
 void Client::give_up(std::string error) {
@@ -215,11 +228,30 @@ void Client::start() {
   if (handler_) {
     paho_->client->set_message_callback([this](::mqtt::const_message_ptr m) {
       const auto& payload = m->get_payload_ref();
-      handler_(IncomingMessage{m->get_topic(), std::string_view(payload.data(), payload.size()), m->get_qos(),
-                               m->is_retained(), m->is_duplicate()});
+      const auto what = handler_(IncomingMessage{m->get_topic(), std::string_view(payload.data(), payload.size()),
+                                                 m->get_qos(), m->is_retained(), m->is_duplicate()});
+      if (what == Delivery::Taken) return;
+      // Paho acknowledges whatever this callback returns from (Paho C 1.3 has no manual
+      // acknowledgement), so a message that must stay unacknowledged keeps this thread here
+      // until the process ends. Nothing is waited for: stop() knows and leaves Paho alone.
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        held_ = true;
+        cv_.notify_all();
+      }
+      for (;;) ::pause();
     });
   }
-  manager_ = std::thread([this] { manage(); });
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    manager_done_ = false;
+  }
+  manager_ = std::thread([this] {
+    manage();
+    std::lock_guard<std::mutex> lock(mutex_);
+    manager_done_ = true;
+    cv_.notify_all();
+  });
 }
 
 bool Client::try_connect(std::string& failure, bool& fatal, std::string& session) {
@@ -488,23 +520,67 @@ std::uint64_t Client::drain(std::int64_t timeout_ms, bool interruptible) {
   }
 }
 
-void Client::stop() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (stopping_) return;
-    stopping_ = true;
-  }
+bool Client::stop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (stopping_) return !abandoned_;
+  stopping_ = true;
   cv_.notify_all();
-  if (manager_.joinable()) manager_.join();
-  if (!paho_->client) return;
-  try {
-    // Short: publishers drain() before stopping, and a subscriber has nothing in flight
-    // worth waiting for (its unacknowledged messages stay with the broker for next time).
-    if (paho_->client->is_connected()) paho_->client->disconnect(100)->wait_for(1000ms);
-  } catch (const ::mqtt::exception&) {
-    // Already gone: nothing left to close.
+  // The manager ends at once, unless it is inside a Paho call waiting for Paho's lock,
+  // which a held message keeps for ever: then it is left there.
+  cv_.wait(lock, [&] { return manager_done_ || held_; });
+  if (!manager_done_) {
+    abandoned_ = true;
+    manager_.detach();
+    return false;
   }
+  lock.unlock();
+  if (manager_.joinable()) manager_.join();
+  lock.lock();
+  if (held_ || !paho_->client) {
+    abandoned_ = held_;
+    connected_ = false;
+    return !held_;
+  }
+  lock.unlock();
+  // Disconnecting needs Paho's lock too, and a message may arrive (and be held) meanwhile,
+  // or a handler may be stuck writing: so the disconnect runs on its own thread, with its
+  // own state, and is given up on rather than waited for without end.
+  struct Closing {
+    std::mutex m;
+    bool done = false;
+  };
+  auto closing = std::make_shared<Closing>();
+  std::thread closer([closing, cli = paho_->client.get()] {
+    try {
+      // Short: publishers drain() before stopping, and a subscriber has nothing in flight
+      // worth waiting for (its unacknowledged messages stay with the broker for next time).
+      if (cli->is_connected()) cli->disconnect(100)->wait_for(1000ms);
+    } catch (const ::mqtt::exception&) {
+      // Already gone: nothing left to close.
+    }
+    std::lock_guard<std::mutex> done_lock(closing->m);
+    closing->done = true;
+  });
+  const auto give_up_at = std::chrono::steady_clock::now() + 5s;
+  while (true) {
+    {
+      std::lock_guard<std::mutex> done_lock(closing->m);
+      if (closing->done) break;
+    }
+    lock.lock();
+    const bool held = held_;
+    lock.unlock();
+    if (held || std::chrono::steady_clock::now() >= give_up_at) {
+      closer.detach();
+      lock.lock();
+      abandoned_ = true;
+      return false;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  closer.join();
   connected_ = false;
+  return true;
 }
 
 LibraryVersions mqtt_library_versions() {

@@ -4,11 +4,12 @@
 // everything published has been delivered.
 //
 // Threads: the constructor, start(), wait_connected(), await_connection(), publish(),
-// drain() and stop() are for one controlling thread. The message handler runs on Paho's receive thread;
-// the message is acknowledged to the broker (QoS 1/2) only when the handler returns,
-// so a handler that has written the reading out gives at-least-once delivery.
-// The logger is called from internal threads (state changes: connected, lost,
-// retrying), never concurrently with itself; on_fatal from an internal thread.
+// drain() and stop() are for one controlling thread. The message handler runs on Paho's
+// receive thread, holding Paho's internal lock: it must return promptly and never wait for
+// the controlling thread. Paho acknowledges a message (QoS 1/2) when the handler returns,
+// so a handler that has written the reading out gives at-least-once delivery; a handler
+// that cannot take a message returns Delivery::Held and the client keeps it
+// unacknowledged (see Delivery). The logger and on_fatal are called from internal threads.
 // Failures: a refused login, a rejected broker certificate or a refused subscription is
 // fatal (fatal_error() is set and on_fatal called, no endless retry); the library never
 // stops the process itself, the tool decides. A broker that is merely unreachable is
@@ -53,6 +54,15 @@ struct ClientOptions {
   std::function<void(const std::string&)> on_fatal;
 };
 
+// What a message handler did with a message.
+//   Taken: written out or deliberately skipped; Paho acknowledges it.
+//   Held:  it could not be taken (output closed, count reached) and must not be
+//          acknowledged. The client then keeps Paho's receive thread parked on it for
+//          the rest of the process, so nothing further is delivered or acknowledged and
+//          the broker keeps the message (persistent sessions deliver it next time); the
+//          connection closes when the process ends. stop() reports this by returning false.
+enum class Delivery { Taken, Held };
+
 struct IncomingMessage {
   std::string_view topic;
   std::string_view payload;
@@ -63,7 +73,7 @@ struct IncomingMessage {
 
 class Client {
  public:
-  using MessageHandler = std::function<void(const IncomingMessage&)>;
+  using MessageHandler = std::function<Delivery(const IncomingMessage&)>;
   using Logger = std::function<void(const std::string&)>;
 
   // Throws RuntimeError when Paho rejects the settings (bad URL, unusable persistence dir).
@@ -94,7 +104,8 @@ class Client {
   const std::string& client_id() const { return client_id_; }
 
   // Queues one message. Blocks while `max_queued` messages wait (calling `on_full`
-  // once per wait); returns false if cancelled while blocked.
+  // once per wait); returns false if cancelled while blocked. The topic and size must
+  // pass publish_problem() (topic_rules.h): Paho does not check them.
   bool publish(std::string_view topic, std::string_view payload, int qos, bool retain,
                const std::function<void()>& on_full = {});
   // Messages handed to publish() and not yet delivered (QoS 0: written; 1/2: acknowledged),
@@ -105,8 +116,16 @@ class Client {
   // never) and, when `interruptible`, when cancelled. Returns pending().
   std::uint64_t drain(std::int64_t timeout_ms, bool interruptible);
 
-  // Disconnects cleanly (waiting briefly for in-flight messages) and stops reconnecting.
-  void stop();
+  // Stops reconnecting and disconnects cleanly (waiting briefly for in-flight messages).
+  // Returns true when closed. Returns false when a message is held (Delivery::Held) or the
+  // disconnect did not finish within a few seconds: Paho's threads are then blocked for
+  // good and still use this object, so it must outlive them: pass it to keep_until_exit()
+  // instead of destroying it, and end the process soon (the connection closes with it).
+  bool stop();
+
+  // Keeps an abandoned client (stop() returned false) alive and reachable until the
+  // process ends.
+  static void keep_until_exit(std::unique_ptr<Client> client);
 
  private:
   class Listener;
@@ -140,6 +159,9 @@ class Client {
   std::atomic<std::uint64_t> failed_{0};
   std::atomic<int> waiters_{0};  // threads waiting for deliveries (so the listener knows to notify)
   std::atomic<bool> has_retries_{false};  // Paho::retry is not empty
+  bool held_ = false;          // a handler returned Delivery::Held (under mutex_)
+  bool manager_done_ = true;   // the manager thread has returned (under mutex_)
+  bool abandoned_ = false;     // stop() returned false
   bool cancelled() const { return options_.cancelled && options_.cancelled(); }
   void give_up(std::string error);  // sets fatal_ and calls on_fatal; mutex_ not held
 };

@@ -86,7 +86,8 @@ int main(int argc, char** argv) {
     }
     copts.cancelled = stop_requested;
     copts.on_fatal = [](const std::string&) { request_stop(); };  // reported below, exit 1
-    mqtt::Client client(copts, [&](const std::string& s) { diag.info(s); });
+    auto client_ptr = std::make_unique<mqtt::Client>(copts, [&](const std::string& s) { diag.info(s); });
+    auto& client = *client_ptr;
     client.start();
     // The first connection decides whether the broker is usable at all (auth, TLS, typo in
     // the URL); after that, outages are ridden out by queueing. A stop meanwhile goes on to
@@ -158,7 +159,8 @@ int main(int argc, char** argv) {
     // for at most --drain-timeout once a stop was requested.
     std::uint64_t left = stopped ? client.pending() : client.drain(-1, true);
     if (left > 0 && client.fatal_error().empty()) left = client.drain(o.drain_timeout, false);
-    client.stop();
+    // `client` stays valid either way: kept, it lives until the exit.
+    if (!client.stop()) mqtt::Client::keep_until_exit(std::move(client_ptr));  // Paho is stuck: leave it to the exit
     diag.summary("lines");
     if (!client.fatal_error().empty()) throw RuntimeError(client.fatal_error());
     if (left > 0) {
