@@ -15,6 +15,7 @@
 #include "core/errors.h"
 #include "core/time.h"
 #include "mqtt/tls_probe.h"
+#include "mqtt/topic_rules.h"
 
 namespace sensorpipe::mqtt {
 
@@ -142,6 +143,11 @@ Client::Client(ClientOptions options, Logger log) : options_(std::move(options))
   // Paho C formats every protocol event into an in-memory trace by default: measurably
   // costly per message (about a quarter of mqtt-publish's CPU time), and never read.
   MQTTAsync_setTraceLevel(MQTTASYNC_TRACE_ERROR);
+  // The broker publishes the will for us, so it must pass the same rules as our messages;
+  // a broken one would be refused at every connect.
+  if (!options_.conn.will_topic.empty()) {
+    if (auto problem = publish_topic_problem(options_.conn.will_topic)) throw UsageError("--will-topic: " + *problem);
+  }
   uri_ = paho_uri(options_.conn.broker);
   client_id_ = options_.conn.client_id.empty() ? made_up_client_id() : options_.conn.client_id;
   const int version = options_.conn.protocol == 5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1;

@@ -76,7 +76,8 @@ class Client {
   using MessageHandler = std::function<Delivery(const IncomingMessage&)>;
   using Logger = std::function<void(const std::string&)>;
 
-  // Throws RuntimeError when Paho rejects the settings (bad URL, unusable persistence dir).
+  // Throws RuntimeError when Paho rejects the settings (bad URL, unusable persistence dir),
+  // UsageError when the will topic breaks MQTT's rules (topic_rules.h).
   Client(ClientOptions options, Logger log);
   ~Client();
   Client(const Client&) = delete;

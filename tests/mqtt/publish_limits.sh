@@ -32,3 +32,16 @@ assert_eq "{\"sensor\":\"pl/first\",\"value\":1}
 {\"sensor\":\"$(long 65535 c)\",\"value\":6}
 {\"sensor\":\"pl/last\",\"value\":7}" "$got" "what the subscriber got"
 pass "over-long, wildcard and NUL topics are bad lines; a 65,535-byte topic and the rest arrive (MQTT $MQTT_PROTOCOL)"
+
+# The same rules for the topics given as options: a usage error before connecting.
+run mqtt-publish -b "$MQTT_URL" --topic 'pl/#' </dev/null
+assert_eq 2 "$status" "exit status of --topic with a wildcard"
+assert_contains "$err" "mqtt-publish: error: --topic: topic \"pl/#\" contains the wildcard '#'" "--topic's report"
+for prog in mqtt-publish mqtt-ingest; do
+  args=(--topic x)
+  [[ $prog == mqtt-ingest ]] && args=(-t x)
+  run "$prog" -b "$MQTT_URL" "${args[@]}" --will-topic 'pl/+/gone' </dev/null
+  assert_eq 2 "$status" "$prog exit status of --will-topic with a wildcard"
+  assert_contains "$err" "$prog: error: --will-topic: topic \"pl/+/gone\" contains the wildcard '+'" "$prog --will-topic's report"
+done
+pass "--topic and --will-topic that break the rules are usage errors"
