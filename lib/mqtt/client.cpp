@@ -505,7 +505,15 @@ std::uint64_t Client::pending() const {
   const std::uint64_t done = delivered_.load() + failed_.load();
   const std::uint64_t mine = published_.load() > done ? published_.load() - done : 0;
   const std::uint64_t paho = paho_->client->get_pending_delivery_tokens().size();
-  return std::max(mine, paho);
+  // Failed deliveries waiting to be sent again are no longer Paho's, and those restored
+  // from --persist were never counted in published_: without them a drain could end
+  // while they wait for the next connection, and the run exit 0 having lost them.
+  std::uint64_t retry;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    retry = paho_->retry.size();
+  }
+  return std::max(mine, paho + retry);
 }
 
 std::uint64_t Client::drain(std::int64_t timeout_ms, bool interruptible) {
