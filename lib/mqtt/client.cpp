@@ -556,6 +556,16 @@ bool Client::stop() {
     return !held_;
   }
   lock.unlock();
+  if (!handler_) {
+    // Nothing can be held without a message handler (a publisher): disconnect right here.
+    try {
+      if (paho_->client->is_connected()) paho_->client->disconnect(100)->wait_for(1000ms);
+    } catch (const ::mqtt::exception&) {
+      // Already gone: nothing left to close.
+    }
+    connected_ = false;
+    return true;
+  }
   // Disconnecting needs Paho's lock too, and a message may arrive (and be held) meanwhile,
   // or a handler may be stuck writing: so the disconnect runs on its own thread, with its
   // own state, and is given up on rather than waited for without end.
