@@ -43,6 +43,15 @@ bool ts_from_member(const json::Member& m, TimeMs& out, std::string& error) {
   return true;
 }
 
+bool sensor_from_member(const json::Member& m, std::string& out, std::string& error) {
+  if (m.type != json::Type::String || m.raw.size() <= 2) {
+    error = fmt::format("\"{}\" must be a non-empty string", m.key);
+    return false;
+  }
+  out = json::unescape_string(m.raw);
+  return true;
+}
+
 void append_extra_member(std::string& extra, std::string_view key, std::string_view raw_value) {
   if (!extra.empty()) extra += ',';
   json::append_string(extra, key);
@@ -109,7 +118,11 @@ bool ReadingParser::parse(std::string_view line, TimeMs now, Reading& out, std::
       append_extra_member(out.extra, m.key, m.raw);
     }
   }
-  if (!required_name(sensor, "sensor", out.sensor, error)) return false;
+  if (!sensor) {
+    error = "missing \"sensor\"";
+    return false;
+  }
+  if (!sensor_from_member(*sensor, out.sensor, error)) return false;
   if (!required_value(value, out.value, error)) return false;
   if (ts) {
     if (!ts_from_member(*ts, out.ts, error)) return false;

@@ -53,6 +53,11 @@ class ReadingParser {
 // objects and non-finite numbers.
 bool value_from_member(const json::Member& m, Value& out);
 
+// The data contract's rule for a sensor id, for every program that reads one: a
+// non-empty JSON string (a number is not an id). Sets `out` to its text, or returns false
+// with a reason naming the member's key.
+bool sensor_from_member(const json::Member& m, std::string& out, std::string& error);
+
 // Parses a "ts" member: RFC 3339 string or epoch number.
 bool ts_from_member(const json::Member& m, TimeMs& out, std::string& error);
 

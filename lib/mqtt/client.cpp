@@ -13,9 +13,9 @@
 #include <random>
 
 #include "core/errors.h"
-#include "core/signals.h"
 #include "core/time.h"
 #include "mqtt/tls_probe.h"
+#include "mqtt/topic_rules.h"
 
 namespace sensorpipe::mqtt {
 
@@ -26,6 +26,13 @@ using namespace std::chrono_literals;
 // scans its command queue on every publish, so a long queue inside Paho costs per
 // message; 64 in flight keep the socket busy (50k lines at QoS 1: 2000 -> 5.7 s, 64 -> 2.0 s).
 constexpr int kWindow = 64;
+
+namespace {
+// How long one connection attempt or subscription may take. --connect-timeout bounds
+// them too; its 0 ("wait for ever for the first connection") does not mean an attempt
+// may hang for ever.
+std::int64_t attempt_ms(const ConnectionConfig& c) { return c.connect_timeout_ms > 0 ? c.connect_timeout_ms : 10000; }
+}  // namespace
 
 struct Client::Paho {
   std::unique_ptr<::mqtt::async_client> client;
@@ -39,15 +46,19 @@ class Client::Listener : public ::mqtt::iaction_listener {
   void on_success(const ::mqtt::token&) override { done(c_.delivered_); }
   // A message whose delivery failed (the connection dropped with it in flight, and a
   // clean session made Paho forget it) is queued again rather than lost.
+  // After stop() nothing is sent again: Paho fails every pending delivery while it is
+  // being destroyed (~Client resets paho_), and queueing then would use a dying client
+  // (that was the SIGSEGV when --drain-timeout expired with messages undelivered).
   void on_failure(const ::mqtt::token& tok) override {
     const auto* dt = dynamic_cast<const ::mqtt::delivery_token*>(&tok);
-    if (dt && dt->get_message()) {
-      std::lock_guard<std::mutex> lock(c_.mutex_);
+    std::unique_lock<std::mutex> lock(c_.mutex_);
+    if (dt && dt->get_message() && !c_.stopping_) {
       c_.paho_->retry.push_back(dt->get_message());
       c_.has_retries_ = true;
       c_.cv_.notify_all();
       return;
     }
+    lock.unlock();
     done(c_.failed_);
   }
 
@@ -132,6 +143,11 @@ Client::Client(ClientOptions options, Logger log) : options_(std::move(options))
   // Paho C formats every protocol event into an in-memory trace by default: measurably
   // costly per message (about a quarter of mqtt-publish's CPU time), and never read.
   MQTTAsync_setTraceLevel(MQTTASYNC_TRACE_ERROR);
+  // The broker publishes the will for us, so it must pass the same rules as our messages;
+  // a broken one would be refused at every connect.
+  if (!options_.conn.will_topic.empty()) {
+    if (auto problem = publish_topic_problem(options_.conn.will_topic)) throw UsageError("--will-topic: " + *problem);
+  }
   uri_ = paho_uri(options_.conn.broker);
   client_id_ = options_.conn.client_id.empty() ? made_up_client_id() : options_.conn.client_id;
   const int version = options_.conn.protocol == 5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1;
@@ -158,7 +174,30 @@ Client::Client(ClientOptions options, Logger log) : options_(std::move(options))
 
 Client::~Client() {
   stop();
+  if (abandoned_) {
+    // Misuse (see keep_until_exit); destroying Paho now would wait for ever on its lock.
+    (void)paho_.release();
+    (void)listener_.release();
+    if (manager_.joinable()) manager_.detach();
+    return;
+  }
   paho_.reset();
+}
+
+void Client::keep_until_exit(std::unique_ptr<Client> client) {
+  // Reachable from a global, so leak checkers do not count it; never freed on purpose.
+  static auto* kept = new std::vector<Client*>;
+  kept->push_back(client.release());
+}
+
+void Client::give_up(std::string error) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!fatal_.empty()) return;
+    fatal_ = error;
+    cv_.notify_all();
+  }
+  if (options_.on_fatal) options_.on_fatal(error);
 }
 
 void Client::log(const std::string& s) {
@@ -195,11 +234,30 @@ void Client::start() {
   if (handler_) {
     paho_->client->set_message_callback([this](::mqtt::const_message_ptr m) {
       const auto& payload = m->get_payload_ref();
-      handler_(IncomingMessage{m->get_topic(), std::string_view(payload.data(), payload.size()), m->get_qos(),
-                               m->is_retained(), m->is_duplicate()});
+      const auto what = handler_(IncomingMessage{m->get_topic(), std::string_view(payload.data(), payload.size()),
+                                                 m->get_qos(), m->is_retained(), m->is_duplicate()});
+      if (what == Delivery::Taken) return;
+      // Paho acknowledges whatever this callback returns from (Paho C 1.3 has no manual
+      // acknowledgement), so a message that must stay unacknowledged keeps this thread here
+      // until the process ends. Nothing is waited for: stop() knows and leaves Paho alone.
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        held_ = true;
+        cv_.notify_all();
+      }
+      for (;;) ::pause();
     });
   }
-  manager_ = std::thread([this] { manage(); });
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    manager_done_ = false;
+  }
+  manager_ = std::thread([this] {
+    manage();
+    std::lock_guard<std::mutex> lock(mutex_);
+    manager_done_ = true;
+    cv_.notify_all();
+  });
 }
 
 bool Client::try_connect(std::string& failure, bool& fatal, std::string& session) {
@@ -208,7 +266,7 @@ bool Client::try_connect(std::string& failure, bool& fatal, std::string& session
   ::mqtt::connect_options_builder b;
   b.mqtt_version(v5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1)
       .keep_alive_interval(std::chrono::seconds(std::max<std::int64_t>(1, c.keepalive_ms / 1000)))
-      .connect_timeout(std::chrono::seconds(std::max<std::int64_t>(1, (c.connect_timeout_ms + 999) / 1000)))
+      .connect_timeout(std::chrono::seconds(std::max<std::int64_t>(1, (attempt_ms(c) + 999) / 1000)))
       .automatic_reconnect(false)
       .max_inflight(65535);  // a small window stalls Paho's send thread (measured: 20 -> 300 msg/s)
   if (v5) {
@@ -248,7 +306,7 @@ bool Client::try_connect(std::string& failure, bool& fatal, std::string& session
   try {
     paho_->connect = b.finalize();
     auto tok = paho_->client->connect(paho_->connect);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(c.connect_timeout_ms) + 2s;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(attempt_ms(c)) + 2s;
     while (!tok->wait_for(100ms)) {
       bool stopping;
       {
@@ -295,26 +353,20 @@ void Client::subscribe_all() {
                                  ::mqtt::subscribe_options(false, false, ::mqtt::subscribe_options::DONT_SEND_RETAINED));
       else
         tok = paho_->client->subscribe(filter, c.qos);
-      if (!tok->wait_for(std::chrono::milliseconds(c.connect_timeout_ms) + 2s)) {
+      if (!tok->wait_for(std::chrono::milliseconds(attempt_ms(c)) + 2s)) {
         log(fmt::format("no answer to the subscription to {}; will retry on reconnect", filter));
         continue;
       }
       const auto codes = tok->get_subscribe_response().get_reason_codes();
       if (!codes.empty() && static_cast<int>(codes[0]) >= 0x80) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        fatal_ = fmt::format("{} refused the subscription to '{}' (reason {:#x})", c.broker, filter,
-                             static_cast<int>(codes[0]));
-        cv_.notify_all();
-        request_stop();
+        give_up(fmt::format("{} refused the subscription to '{}' (reason {:#x})", c.broker, filter,
+                            static_cast<int>(codes[0])));
         return;
       }
     } catch (const ::mqtt::exception& e) {
       // Typically the connection dropped meanwhile; the next connect subscribes again.
       if (connected_) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        fatal_ = fmt::format("cannot subscribe to '{}' on {}: {}", filter, c.broker, e.what());
-        cv_.notify_all();
-        request_stop();
+        give_up(fmt::format("cannot subscribe to '{}' on {}: {}", filter, c.broker, e.what()));
         return;
       }
     }
@@ -351,9 +403,9 @@ void Client::manage() {
     if (stopping_) break;
     last_failure_ = failure;
     if (fatal) {
-      fatal_ = fmt::format("{}: {}", options_.conn.broker, failure);
-      cv_.notify_all();
-      request_stop();
+      lock.unlock();
+      give_up(fmt::format("{}: {}", options_.conn.broker, failure));
+      lock.lock();
       break;
     }
     cv_.notify_all();
@@ -369,11 +421,21 @@ void Client::manage() {
 bool Client::wait_connected(std::int64_t timeout_ms) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   std::unique_lock<std::mutex> lock(mutex_);
-  while (!connected_ && fatal_.empty() && !stop_requested()) {
+  while (!connected_ && fatal_.empty() && !cancelled()) {
     if (timeout_ms >= 0 && std::chrono::steady_clock::now() >= deadline) return false;
     cv_.wait_for(lock, 50ms);
   }
   return connected_;
+}
+
+bool Client::await_connection(std::int64_t connect_timeout_ms) {
+  if (wait_connected(connect_timeout_ms > 0 ? connect_timeout_ms : -1)) return true;
+  const auto fatal = fatal_error();
+  if (!fatal.empty()) throw RuntimeError(fatal);
+  if (cancelled()) return false;
+  const auto why = last_failure();
+  throw RuntimeError(fmt::format("cannot connect to {} within {} ms{}", options_.conn.broker, connect_timeout_ms,
+                                 why.empty() ? "" : ": " + why));
 }
 
 bool Client::resend_failed() {
@@ -407,7 +469,7 @@ bool Client::publish(std::string_view topic, std::string_view payload, int qos, 
   while (connected_ && published_.load(std::memory_order_relaxed) -
                                (delivered_.load(std::memory_order_relaxed) + failed_.load(std::memory_order_relaxed)) >=
                            window) {
-    if (stop_requested()) break;
+    if (cancelled()) break;
     waiters_.fetch_add(1, std::memory_order_acq_rel);
     {
       std::unique_lock<std::mutex> lock(mutex_);
@@ -429,7 +491,7 @@ bool Client::publish(std::string_view topic, std::string_view payload, int qos, 
       on_full();
       reported = true;
     }
-    if (stop_requested()) return false;
+    if (cancelled()) return false;
     waiters_.fetch_add(1, std::memory_order_acq_rel);
     {
       std::unique_lock<std::mutex> lock(mutex_);
@@ -443,7 +505,15 @@ std::uint64_t Client::pending() const {
   const std::uint64_t done = delivered_.load() + failed_.load();
   const std::uint64_t mine = published_.load() > done ? published_.load() - done : 0;
   const std::uint64_t paho = paho_->client->get_pending_delivery_tokens().size();
-  return std::max(mine, paho);
+  // Failed deliveries waiting to be sent again are no longer Paho's, and those restored
+  // from --persist were never counted in published_: without them a drain could end
+  // while they wait for the next connection, and the run exit 0 having lost them.
+  std::uint64_t retry;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    retry = paho_->retry.size();
+  }
+  return std::max(mine, paho + retry);
 }
 
 std::uint64_t Client::drain(std::int64_t timeout_ms, bool interruptible) {
@@ -452,7 +522,7 @@ std::uint64_t Client::drain(std::int64_t timeout_ms, bool interruptible) {
     resend_failed();
     const auto left = pending();
     if (left == 0) return 0;
-    if (interruptible && stop_requested()) return left;
+    if (interruptible && cancelled()) return left;
     if (!fatal_error().empty()) return left;
     if (timeout_ms >= 0 && std::chrono::steady_clock::now() >= deadline) return left;
     waiters_.fetch_add(1, std::memory_order_acq_rel);
@@ -464,23 +534,77 @@ std::uint64_t Client::drain(std::int64_t timeout_ms, bool interruptible) {
   }
 }
 
-void Client::stop() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (stopping_) return;
-    stopping_ = true;
-  }
+bool Client::stop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (stopping_) return !abandoned_;
+  stopping_ = true;
   cv_.notify_all();
-  if (manager_.joinable()) manager_.join();
-  if (!paho_->client) return;
-  try {
-    // Short: publishers drain() before stopping, and a subscriber has nothing in flight
-    // worth waiting for (its unacknowledged messages stay with the broker for next time).
-    if (paho_->client->is_connected()) paho_->client->disconnect(100)->wait_for(1000ms);
-  } catch (const ::mqtt::exception&) {
-    // Already gone: nothing left to close.
+  // The manager ends at once, unless it is inside a Paho call waiting for Paho's lock,
+  // which a held message keeps for ever: then it is left there.
+  cv_.wait(lock, [&] { return manager_done_ || held_; });
+  if (!manager_done_) {
+    abandoned_ = true;
+    manager_.detach();
+    return false;
   }
+  lock.unlock();
+  if (manager_.joinable()) manager_.join();
+  lock.lock();
+  if (held_ || !paho_->client) {
+    abandoned_ = held_;
+    connected_ = false;
+    return !held_;
+  }
+  lock.unlock();
+  if (!handler_) {
+    // Nothing can be held without a message handler (a publisher): disconnect right here.
+    try {
+      if (paho_->client->is_connected()) paho_->client->disconnect(100)->wait_for(1000ms);
+    } catch (const ::mqtt::exception&) {
+      // Already gone: nothing left to close.
+    }
+    connected_ = false;
+    return true;
+  }
+  // Disconnecting needs Paho's lock too, and a message may arrive (and be held) meanwhile,
+  // or a handler may be stuck writing: so the disconnect runs on its own thread, with its
+  // own state, and is given up on rather than waited for without end.
+  struct Closing {
+    std::mutex m;
+    bool done = false;
+  };
+  auto closing = std::make_shared<Closing>();
+  std::thread closer([closing, cli = paho_->client.get()] {
+    try {
+      // Short: publishers drain() before stopping, and a subscriber has nothing in flight
+      // worth waiting for (its unacknowledged messages stay with the broker for next time).
+      if (cli->is_connected()) cli->disconnect(100)->wait_for(1000ms);
+    } catch (const ::mqtt::exception&) {
+      // Already gone: nothing left to close.
+    }
+    std::lock_guard<std::mutex> done_lock(closing->m);
+    closing->done = true;
+  });
+  const auto give_up_at = std::chrono::steady_clock::now() + 5s;
+  while (true) {
+    {
+      std::lock_guard<std::mutex> done_lock(closing->m);
+      if (closing->done) break;
+    }
+    lock.lock();
+    const bool held = held_;
+    lock.unlock();
+    if (held || std::chrono::steady_clock::now() >= give_up_at) {
+      closer.detach();
+      lock.lock();
+      abandoned_ = true;
+      return false;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  closer.join();
   connected_ = false;
+  return true;
 }
 
 LibraryVersions mqtt_library_versions() {

@@ -94,16 +94,8 @@ bool Normalizer::from_object(const MessageView& m, std::string_view text, std::s
     return false;
   }
   if (ts && !ts_from_member(*ts, reading_.ts, error)) return false;
-  if (sensor) {
-    if (sensor->type == json::Type::String && sensor->raw.size() > 2) {
-      reading_.sensor = json::unescape_string(sensor->raw);
-    } else if (sensor->type == json::Type::Number) {
-      reading_.sensor = std::string(sensor->raw);
-    } else {
-      error = fmt::format("\"{}\" must be a non-empty string to name the sensor", sensor->key);
-      return false;
-    }
-  }
+  // The contract's one rule (a number is no sensor id: db-store would refuse the reading).
+  if (sensor && !sensor_from_member(*sensor, reading_.sensor, error)) return false;
   return true;
 }
 

@@ -2,7 +2,9 @@
 //
 // Accepted payloads, tried in this order (surrounding whitespace ignored):
 //   a JSON object     members merged into the reading; "value", "ts", "unit", "kind"
-//                     and "sensor" picked up (sensor falls back to the topic);
+//                     and "sensor" picked up (sensor falls back to the topic; a
+//                     "sensor" that is not a non-empty string rejects the message,
+//                     sensor_from_member() of core/reading.h);
 //   a JSON number     the value;
 //   true/false/on/off (any case) a boolean value;
 //   a JSON string     its text as a string value;

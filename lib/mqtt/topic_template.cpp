@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/errors.h"
+#include "mqtt/topic_rules.h"
 
 namespace sensorpipe::mqtt {
 
@@ -26,8 +27,9 @@ TopicTemplate::TopicTemplate(std::string_view text) : text_(text) {
     fields_.emplace_back(name);
     i = close + 1;
   }
-  if (literal() && (text_.find_first_of("+#") != std::string::npos))
-    throw UsageError(fmt::format("--topic: '{}' contains a wildcard (+ or #); publish needs a plain topic", text_));
+  if (literal()) {
+    if (auto problem = publish_topic_problem(text_)) throw UsageError("--topic: " + *problem);
+  }
 }
 
 bool TopicTemplate::fill(const std::vector<json::Member>& members, std::string& topic, std::string& error) const {
@@ -64,8 +66,8 @@ bool TopicTemplate::fill(const std::vector<json::Member>& members, std::string& 
     error = fmt::format("--topic '{}' gives an empty topic", text_);
     return false;
   }
-  if (topic.find_first_of(std::string_view("+#\0", 3)) != std::string::npos) {
-    error = fmt::format("topic \"{}\" contains a wildcard or NUL character", topic.substr(0, 200));
+  if (auto problem = publish_topic_problem(topic)) {
+    error = std::move(*problem);
     return false;
   }
   return true;

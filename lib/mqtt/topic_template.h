@@ -27,7 +27,7 @@ class TopicTemplate {
   // Fills the placeholders from `members`. A string member contributes its unescaped
   // text, a number or boolean its JSON text. Fails (with a reason fit for a
   // "line N:" diagnostic) on a missing field, a field of another type, or a result
-  // that is empty or would contain the wildcards '+' or '#'.
+  // that breaks a publish rule (empty, wildcards, too long, not UTF-8: topic_rules.h).
   bool fill(const std::vector<json::Member>& members, std::string& topic, std::string& error) const;
 
  private:

@@ -63,6 +63,13 @@ TEST_CASE("bad payloads are rejected with a reason", "[normalize]") {
   CHECK(norm("a", "[1,2]") == "ERROR: a JSON array is not a reading");
   CHECK(norm("a", "null") == "ERROR: null payload");
   CHECK(norm("a", R"({"value":[1]})").rfind(R"(ERROR: "value" must be)", 0) == 0);
+  // A sensor id is a non-empty string, as everywhere in the pipeline (db-store refuses others).
+  CHECK(norm("a", R"({"sensor":5,"value":1})") == R"(ERROR: "sensor" must be a non-empty string)");
+  CHECK(norm("a", R"({"sensor":"","value":1})") == R"(ERROR: "sensor" must be a non-empty string)");
+  CHECK(norm("a", R"({"sensor":null,"value":1})") == R"(ERROR: "sensor" must be a non-empty string)");
+  NormalizeOptions by_id;
+  by_id.sensor_field = "id";
+  CHECK(norm("a", R"({"id":7,"value":1})", by_id) == R"(ERROR: "id" must be a non-empty string)");
   NormalizeOptions o;
   o.max_payload_bytes = 4;
   CHECK(norm("a", "12345", o).rfind("ERROR: payload of 5 bytes", 0) == 0);

@@ -3,10 +3,12 @@
 // Payloads are normalised by mqtt::Normalizer (JSON objects, numbers, booleans, text);
 // bad ones are reported on stderr and skipped. Each reading is written and flushed
 // before Paho acknowledges the message to the broker, so with QoS 1 and --persistent
-// nothing is lost across a crash (at-least-once). One thread writes stdout.
+// nothing is lost across a crash (at-least-once); a message that finds stdout closed or
+// arrives after -C was reached is left unacknowledged (mqtt::Delivery::Held). One thread
+// writes stdout.
 #include <poll.h>
 
-#include <condition_variable>
+#include <memory>
 #include <mutex>
 
 #include "cli/mqtt_options.h"
@@ -91,51 +93,48 @@ int main(int argc, char** argv) {
 
     LineWriter out(1, o.output.policy(false));
     mqtt::Normalizer normalizer(std::move(norm));
-    std::mutex out_mutex;  // one writer at a time (Paho's thread; main only after it stopped)
-    std::condition_variable gate;
-    bool closing = false;      // no more output: hold further messages unacknowledged
+    std::mutex out_mutex;  // one writer at a time (Paho's thread; main only after closing)
+    bool closing = false;  // no more output (-C reached, stdout closed, stopping): take no more messages
     bool output_closed = false;
     std::uint64_t emitted = 0, received = 0;
     std::string line, error;
 
-    mqtt::Client client(copts, [&](const std::string& s) { diag.info(s); });
+    copts.cancelled = stop_requested;
+    copts.on_fatal = [](const std::string&) { request_stop(); };  // reported below, exit 1
+    auto client_ptr = std::make_unique<mqtt::Client>(copts, [&](const std::string& s) { diag.info(s); });
+    auto& client = *client_ptr;
+    // A message that is not written must stay unacknowledged when the broker keeps it for
+    // us (--persistent): Held, so the next run gets it. With a clean session the broker
+    // forgets it at our disconnect anyway, so it is dropped and the disconnect stays clean.
+    // Either way the handler never waits: Paho calls it holding its own lock.
+    const auto unwritten = o.persistent ? mqtt::Delivery::Held : mqtt::Delivery::Taken;
     client.on_message([&](const mqtt::IncomingMessage& m) {
-      std::unique_lock<std::mutex> lock(out_mutex);
-      // After the stop, returning would acknowledge a message we never wrote: hold it
-      // until the client has disconnected, so the broker keeps it for the next run.
-      if (closing) {
-        gate.wait(lock, [&] { return !closing; });
-        return;
-      }
+      std::lock_guard<std::mutex> lock(out_mutex);
+      if (closing) return unwritten;
       ++received;
-      if (o.no_retained && m.retained) return;
+      if (o.no_retained && m.retained) return mqtt::Delivery::Taken;
       for (const auto& filter : o.filter_out)
-        if (pattern_matches(filter, m.topic)) return;
+        if (pattern_matches(filter, m.topic)) return mqtt::Delivery::Taken;
       line.clear();
       if (!normalizer.normalize({m.topic, m.payload, m.qos, m.retained}, now_ms(), line, error)) {
         diag.bad_input(fmt::format("message {} on {}", received, m.topic), error);
-        return;
+        return mqtt::Delivery::Taken;
       }
       try {
         out.write_line(line);
       } catch (const OutputClosed&) {
         output_closed = closing = true;
         request_stop();
-        return;
+        return unwritten;
       }
       if (o.count && ++emitted >= *o.count) {
         closing = true;
         request_stop();
       }
+      return mqtt::Delivery::Taken;
     });
     client.start();
-    if (!client.wait_connected(o.mqtt.conn.connect_timeout_ms)) {
-      if (!client.fatal_error().empty()) throw RuntimeError(client.fatal_error());
-      if (stop_requested()) return 0;
-      const auto why = client.last_failure();
-      throw RuntimeError(fmt::format("cannot connect to {} within {} ms{}", client.broker(),
-                                     o.mqtt.conn.connect_timeout_ms, why.empty() ? "" : ": " + why));
-    }
+    client.await_connection(o.mqtt.conn.connect_timeout_ms);  // false: stopped meanwhile, see below
 
     // Wait for a stop (signal, -C reached, closed output, fatal error) or -W.
     const TimeMs deadline = o.timeout ? now_ms() + *o.timeout : 0;
@@ -157,12 +156,9 @@ int main(int argc, char** argv) {
       std::lock_guard<std::mutex> lock(out_mutex);
       closing = true;
     }
-    client.stop();
-    {
-      std::lock_guard<std::mutex> lock(out_mutex);
-      closing = false;
-    }
-    gate.notify_all();
+    // A held message keeps Paho's threads for the rest of the process; the broker keeps the
+    // message, and the connection closes when we exit, just below. `client` stays valid.
+    if (!client.stop()) mqtt::Client::keep_until_exit(std::move(client_ptr));
     if (!output_closed) out.flush();
     diag.summary("messages");
     if (!client.fatal_error().empty()) throw RuntimeError(client.fatal_error());

@@ -13,6 +13,7 @@
 #include "core/errors.h"
 #include "core/signals.h"
 #include "mqtt/client.h"
+#include "mqtt/topic_rules.h"
 #include "mqtt/topic_template.h"
 
 using namespace sensorpipe;
@@ -83,19 +84,15 @@ int main(int argc, char** argv) {
       if (copts.conn.client_id.empty()) copts.conn.client_id = "mqtt-publish-" + std::to_string(std::hash<std::string>{}(o.persist) % 1000000007);
       copts.clean_session = false;
     }
-    mqtt::Client client(copts, [&](const std::string& s) { diag.info(s); });
+    copts.cancelled = stop_requested;
+    copts.on_fatal = [](const std::string&) { request_stop(); };  // reported below, exit 1
+    auto client_ptr = std::make_unique<mqtt::Client>(copts, [&](const std::string& s) { diag.info(s); });
+    auto& client = *client_ptr;
     client.start();
     // The first connection decides whether the broker is usable at all (auth, TLS, typo in
-    // the URL); after that, outages are ridden out by queueing. --connect-timeout 0 waits for ever.
-    const auto first_wait = o.mqtt.conn.connect_timeout_ms > 0 ? o.mqtt.conn.connect_timeout_ms : -1;
-    if (!client.wait_connected(first_wait)) {
-      if (!client.fatal_error().empty()) throw RuntimeError(client.fatal_error());
-      if (!stop_requested()) {
-        const auto why = client.last_failure();
-        throw RuntimeError(fmt::format("cannot connect to {} within {} ms{}", client.broker(),
-                                       o.mqtt.conn.connect_timeout_ms, why.empty() ? "" : ": " + why));
-      }
-    }
+    // the URL); after that, outages are ridden out by queueing. A stop meanwhile goes on to
+    // the drain below with nothing read.
+    client.await_connection(o.mqtt.conn.connect_timeout_ms);
 
     std::vector<json::Member> members;
     std::string topic, payload, error;
@@ -146,6 +143,10 @@ int main(int argc, char** argv) {
         } else {
           topic = topic_template.text();
         }
+        if (auto problem = mqtt::publish_problem(topic, body.size())) {
+          bad(*problem);
+          continue;
+        }
         if (!client.publish(topic, body, o.mqtt.conn.qos, o.retain, on_full)) {
           stopped = true;
           return;
@@ -158,7 +159,8 @@ int main(int argc, char** argv) {
     // for at most --drain-timeout once a stop was requested.
     std::uint64_t left = stopped ? client.pending() : client.drain(-1, true);
     if (left > 0 && client.fatal_error().empty()) left = client.drain(o.drain_timeout, false);
-    client.stop();
+    // `client` stays valid either way: kept, it lives until the exit.
+    if (!client.stop()) mqtt::Client::keep_until_exit(std::move(client_ptr));  // Paho is stuck: leave it to the exit
     diag.summary("lines");
     if (!client.fatal_error().empty()) throw RuntimeError(client.fatal_error());
     if (left > 0) {
@@ -167,7 +169,7 @@ int main(int argc, char** argv) {
                                  client.broker(), o.persist));
         return 0;
       }
-      throw RuntimeError(fmt::format("{} of {} messages were not delivered to {}", left, sent, client.broker()));
+      throw RuntimeError(fmt::format("{} of {} messages were not delivered to {} (lost)", left, sent, client.broker()));
     }
     if (client.failed() > 0)
       throw RuntimeError(fmt::format("{} of {} messages failed to be delivered to {}", client.failed(), sent, client.broker()));
