@@ -7,12 +7,14 @@ cd "$(dirname "$0")/.."
 
 # Build: compiler, CMake, and the libraries (deps.md: libssl-dev is needed by Paho's CMake config).
 BUILD_PACKAGES=(g++ cmake make pkg-config libssl-dev libpaho-mqttpp-dev libpaho-mqtt-dev libwebsocketpp-dev
-  libboost-dev libcli11-dev nlohmann-json3-dev libfmt-dev catch2 libsqlite3-dev)
+  libboost-dev libcli11-dev nlohmann-json3-dev libfmt-dev catch2 libsqlite3-dev
+  libpq-dev)
 # Run: the broker, and node/npm for the pinned dashboard assets (uPlot).
 RUN_PACKAGES=(mosquitto nodejs npm openssl)
-# Test: browser, fuzzing toolchain, shells for completion tests, CLI peers used in assertions.
+# Test: browser, a PostgreSQL server (tests start a private one), fuzzing toolchain, shells for completion tests, CLI peers used in assertions.
 TEST_PACKAGES=(chromium clang libclang-rt-14-dev libfuzzer-14-dev sqlite3 mosquitto-clients curl zsh fish
-  bash-completion procps dpkg-dev lintian systemd file man-db)
+  bash-completion procps dpkg-dev lintian systemd file man-db
+  postgresql)
 # Bench: the peers we measure against.
 BENCH_PACKAGES=(sqlite-utils hyperfine bc time python3)
 

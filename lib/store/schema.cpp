@@ -1,6 +1,7 @@
 // Schema creation, migrations and checked opening (see schema.h).
 #include "store/schema.h"
 
+#include "store/postgres/pq.h"
 #include "store/query.h"
 
 #include <sqlite3.h>
@@ -85,6 +86,7 @@ void check_version(const sql::Db& db, std::int64_t app_id, std::int64_t version)
 LibraryVersions store_library_versions() {
   auto libs = core_library_versions();
   libs.emplace_back("SQLite", sqlite3_libversion());
+  libs.emplace_back("libpq", pq::library_version());
   return libs;
 }
 
