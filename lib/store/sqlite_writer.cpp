@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "core/errors.h"
+#include "store/postgres/backend.h"
+#include "store/postgres/pq.h"
 #include "store/rollup.h"
 #include "store/rollup_rows.h"
 #include "store/schema.h"
@@ -516,10 +518,9 @@ class SqliteWriter final : public StoreWriter {
 }  // namespace
 
 std::unique_ptr<StoreWriter> StoreWriter::open(const std::string& location, const WriterOptions& options) {
-  if (location.rfind("postgres://", 0) == 0 || location.rfind("postgresql://", 0) == 0)
-    throw RuntimeError("PostgreSQL databases are not supported by this build (use an SQLite file)");
   if (options.retain_rollups && (!options.retain || *options.retain > *options.retain_rollups))
     throw UsageError("--retain-rollups needs a --retain no longer than it (roll-ups must outlive raw rows)");
+  if (pq::is_url(location)) return pg::open_writer(location, options);
   return std::make_unique<SqliteWriter>(location, options);
 }
 

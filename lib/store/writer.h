@@ -4,13 +4,16 @@
 // keyed by (sensor, ts) with last write wins, the sensor dictionary, and the per-minute
 // and per-hour roll-ups, which always equal what the raw rows give. maintain() applies
 // retention in small steps so the write loop never stalls on it. SQLite is the
-// implementation built now; a PostgreSQL one would be another subclass chosen by open()
-// from the location. Calls must not overlap, but may come from different threads one
-// after the other (db-store commits on a worker thread while it parses the next batch).
+// implementation for files, PostgreSQL (lib/store/postgres) for postgresql:// URLs, chosen
+// by open() from the location. The PostgreSQL writer survives a lost connection: write()
+// keeps its batch, reconnects with back-off and tries again (see on_state, keep_trying).
+// Calls must not overlap, but may come from different threads one after the other
+// (db-store commits on a worker thread while it parses the next batch).
 // Failures throw RuntimeError; a failed write leaves the database as it was before it.
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +29,12 @@ struct WriterOptions {
   std::optional<TimeMs> retain_rollups;  // roll-up buckets older than this are deleted
   int cache_mib = 64;                    // page cache; bigger batches of interleaved sensors need it
   int busy_timeout_ms = 10'000;          // how long to wait for another writer's lock
+  // PostgreSQL: told each change of the connection's state ("lost the connection ...",
+  // "connected again ..."), on the thread calling write(); the tool prints it. May be empty.
+  std::function<void(const std::string&)> on_state;
+  // PostgreSQL: asked between reconnection attempts while the server is away; false makes
+  // write() give up and throw (the batch is then not stored). Empty = keep trying.
+  std::function<bool()> keep_trying;
 };
 
 // What one commit (or a whole run) did.
