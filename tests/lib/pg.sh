@@ -76,3 +76,25 @@ pg_newdb() {
   pg_sql "CREATE DATABASE \"$1\"" >/dev/null
   echo "postgresql:///$1?host=$PG_DIR&port=$PG_PORT&user=postgres"
 }
+
+# pg_rollup_mismatches URL TABLE UNIT: how many buckets of TABLE (rollup_minute or
+# rollup_hour; UNIT minute or hour) differ from the aggregate of the raw rows (count,
+# numeric count, min, max, first/last ts and value exactly; sum up to rounding),
+# counting buckets missing on either side.
+pg_rollup_mismatches() {
+  psql -X -q -v ON_ERROR_STOP=1 -At -d "$1" -c "
+SET TimeZone = 'UTC';
+WITH x AS (
+  SELECT sensor_id, date_trunc('$3', ts) AS b, ts, coalesce(num, flag::integer) AS v,
+         CASE WHEN num IS NOT NULL THEN num::text::jsonb WHEN flag IS NOT NULL THEN to_jsonb(flag) ELSE to_jsonb(txt) END AS j
+  FROM readings),
+e AS (
+  SELECT sensor_id, b, count(*) AS c, count(v) AS nc, sum(v) AS su, min(v) AS mi, max(v) AS ma, min(ts) AS fts,
+         max(ts) AS lts, (array_agg(j ORDER BY ts))[1] AS fv, (array_agg(j ORDER BY ts DESC))[1] AS lv
+  FROM x GROUP BY 1, 2)
+SELECT count(*) FROM e FULL JOIN $2 r ON r.sensor_id = e.sensor_id AND r.bucket = e.b
+WHERE r.sensor_id IS NULL OR e.sensor_id IS NULL
+   OR (e.c, e.nc, e.mi, e.ma, e.fts, e.fv, e.lts, e.lv)
+      IS DISTINCT FROM (r.count, r.ncount, r.min, r.max, r.first_ts, r.first, r.last_ts, r.last)
+   OR (r.sum IS NULL) <> (e.su IS NULL) OR abs(r.sum - e.su) > 1e-9 * greatest(1, abs(e.su))" | tail -1
+}

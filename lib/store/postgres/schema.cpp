@@ -12,7 +12,8 @@ namespace sensorpipe::store::pg {
 namespace {
 
 // The two-key advisory lock space sensorpipe uses for whole-database steps ("SPP1", n).
-constexpr const char* kMigrateLock = "SELECT pg_advisory_xact_lock(1397772337, 1)";
+constexpr const char* kMigrateLock = "SELECT pg_advisory_lock(1397772337, 1)";
+constexpr const char* kMigrateUnlock = "SELECT pg_advisory_unlock(1397772337, 1)";
 
 // migrations[i] takes a database from version i to i+1. Never edit a released step.
 const char* const kMigrations[] = {
@@ -101,15 +102,23 @@ void migrate(pq::Conn& c) {
   if (foreign) throw RuntimeError(c.url() + " is not a sensorpipe database (it has tables of another application)");
   check_newer(c, version);
   if (version == kSchemaVersion) return;
-  pq::Transaction txn(c);
-  c.exec(kMigrateLock);  // another writer may be creating it right now: wait, then look again
-  version = stored_version(c, foreign);
-  if (foreign) throw RuntimeError(c.url() + " is not a sensorpipe database (it has tables of another application)");
-  check_newer(c, version);
-  for (int v = version < 0 ? 0 : version; v < kSchemaVersion; ++v) c.exec(kMigrations[v]);
-  c.exec("INSERT INTO sensorpipe_meta VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-         {std::to_string(kSchemaVersion)});
-  txn.commit();
+  // Another writer may be creating it right now: wait for it, then look again in a new
+  // transaction (which sees its catalog changes; one begun before the lock might not).
+  c.exec(kMigrateLock);
+  try {
+    pq::Transaction txn(c);
+    version = stored_version(c, foreign);
+    if (foreign) throw RuntimeError(c.url() + " is not a sensorpipe database (it has tables of another application)");
+    check_newer(c, version);
+    for (int v = version < 0 ? 0 : version; v < kSchemaVersion; ++v) c.exec(kMigrations[v]);
+    c.exec("INSERT INTO sensorpipe_meta VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+           {std::to_string(kSchemaVersion)});
+    txn.commit();
+  } catch (...) {
+    if (c.ok()) c.exec(kMigrateUnlock);
+    throw;
+  }
+  c.exec(kMigrateUnlock);
 }
 
 int check_schema(pq::Conn& c) {
@@ -138,8 +147,9 @@ void ensure_partition(pq::Conn& c, const std::string& table, TimeMs start) {
                        table, name, start, start + kPartitionMs));
     txn.commit();
   } catch (const pq::Error& e) {
-    // 42P07: another writer made it first (it commits the CREATE and the ATTACH together).
-    if (e.sqlstate != "42P07") throw;
+    // Another writer made it first (it commits the CREATE and the ATTACH together): 42P07
+    // when its commit came before our CREATE, 23505 (on the catalog) when both raced.
+    if (e.sqlstate != "42P07" && e.sqlstate != "23505") throw;
   }
 }
 

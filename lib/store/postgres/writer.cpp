@@ -193,7 +193,7 @@ class PgWriter final : public StoreWriter {
       }
     } catch (const pq::Error& e) {
       if (!e.connection_lost) throw;
-      conn_.reset();  // the next write() reports it and reconnects
+      lost(e);  // the next write() reconnects
     }
     return false;
   }
