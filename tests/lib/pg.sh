@@ -49,11 +49,12 @@ pg_start() {
 }
 
 # pg_run: starts the server of $PG_DIR (again, after pg_halt); waits until it accepts
-# connections; sets PG_PID.
+# connections; sets PG_PID. The server gets none of the shell's fds 3-9 (tests hold fifos
+# there: a server keeping a writer open would keep their readers from ever seeing EOF).
 pg_run() {
   if ! pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 120 \
     -o "-k $PG_DIR -c listen_addresses='' -p $PG_PORT -c fsync=off -c full_page_writes=off -c max_connections=50" \
-    start >/dev/null; then
+    start >/dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; then
     echo "pg.sh: the server did not start: $(tail -3 "$PG_DIR/server.log")" >&2
     return 1
   fi

@@ -23,6 +23,7 @@ for w in 0 1 2 3; do
   # Small batches: hundreds of transactions per writer, overlapping in time and buckets.
   db-store -q -v --batch-rows 300 -d "$PG_URL" <"$T/w$w.jsonl" 2>"$T/err$w" &
   pids+=("$!")
+  SP_PIDS+=("$!")  # stopped at exit if the test fails first
 done
 for w in 0 1 2 3; do
   wait "${pids[$w]}" || fail "writer $w failed: $(cat "$T/err$w")"
