@@ -2,7 +2,7 @@
 complete -c history-query -f
 complete -c history-query -s V -l version -x -d 'Print the version and linked libraries, then exit'
 complete -c history-query -s h -l help -x -d 'Print this help, then exit'
-complete -c history-query -s d -l db -r -F -d 'Database file (SQLite); env SENSORPIPE_DB'
+complete -c history-query -s d -l db -r -F -d 'Database: FILE or postgresql:// URL; env SENSORPIPE_DB'
 complete -c history-query -s s -l sensor -x -d 'Sensor name or pattern (* ? and MQTT + #); repeatable'
 complete -c history-query -l since -x -d 'Readings of the last DURATION (e.g. 1h, 7d)'
 complete -c history-query -l from -x -d 'Start time, inclusive (RFC 3339, -2h, now)'

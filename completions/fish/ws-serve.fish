@@ -3,7 +3,7 @@ complete -c ws-serve -f
 complete -c ws-serve -s V -l version -x -d 'Print the version and linked libraries, then exit'
 complete -c ws-serve -s h -l help -x -d 'Print this help, then exit'
 complete -c ws-serve -s l -l listen -x -d 'Address and port to serve on (0.0.0.0:PORT for every interface)'
-complete -c ws-serve -s d -l db -r -F -d 'Database for /api/history and /api/sensors (read-only)'
+complete -c ws-serve -s d -l db -r -F -d 'Database for /api/history and /api/sensors (read-only): FILE or postgresql:// URL; env SENSORPIPE_DB'
 complete -c ws-serve -l www -r -F -d 'Directory of the dashboard (default: ../share/sensorpipe/www from the binary)'
 complete -c ws-serve -l token-file -r -F -d 'Require the token in this file (Bearer header or ?token=)'
 complete -c ws-serve -l cert -r -F -d 'TLS certificate chain (PEM): serve https and wss'

@@ -1,5 +1,6 @@
 // The -d/--db option shared by every tool that opens a sensorpipe database
-// (db-store, history-query, ws-serve): a file name, also taken from SENSORPIPE_DB.
+// (db-store, history-query, ws-serve): an SQLite file name or a postgresql:// URL
+// (store/open.h decides which), also taken from SENSORPIPE_DB.
 #pragma once
 #include <CLI/CLI.hpp>
 
@@ -8,12 +9,13 @@
 namespace sensorpipe::cli {
 
 struct DbOptions {
-  std::string location;  // an SQLite file name (a PostgreSQL URL in a later version)
+  std::string location;  // an SQLite file name or a postgresql:// (postgres://) URL; empty = none given
 };
 
-// Adds -d/--db FILE (env SENSORPIPE_DB; the flag wins). Not marked required in CLI11, so
-// --completion and --help work without it: call require_db() in the tool's body.
-CLI::Option* add_db_options(CLI::App& app, DbOptions& opts);
+// Adds -d/--db FILE (env SENSORPIPE_DB; the flag wins); `purpose` starts its help line.
+// Not marked required in CLI11, so --completion and --help work without it: call
+// require_db() in the tool's body when the tool needs a database.
+CLI::Option* add_db_options(CLI::App& app, DbOptions& opts, const std::string& purpose = "Database");
 // Throws UsageError when neither -d nor SENSORPIPE_DB named a database.
 const std::string& require_db(const DbOptions& opts);
 

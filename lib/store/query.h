@@ -1,6 +1,6 @@
 // The history query engine's contract, shared by history-query and ws-serve's
-// /api/history and /api/sensors. Implemented in lib/store (SQLite now; PostgreSQL
-// later behind the same interface).
+// /api/history and /api/sensors. Each backend (lib/store/sqlite/, ...) implements it over
+// the one neutral engine (store/query_plan.h), chosen by open() from the location.
 //
 // A HistoryReader opens a database read-only; it is used from one thread at a time
 // (ws-serve keeps one per worker thread). Each run()/list_sensors() call reads one
@@ -82,7 +82,7 @@ struct DatabaseNotReady : RuntimeError {
 class HistoryReader {
  public:
   virtual ~HistoryReader() = default;
-  // Opens `location` ("FILE" for SQLite) read-only.
+  // Opens `location` read-only: an SQLite file name or a PostgreSQL URL (store/open.h).
   static std::unique_ptr<HistoryReader> open(const std::string& location);
 
   // Sensors whose name matches any pattern (all when empty), sorted by name.

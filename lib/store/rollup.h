@@ -14,6 +14,12 @@ namespace sensorpipe::store {
 inline constexpr TimeMs kMinuteMs = 60'000;
 inline constexpr TimeMs kHourMs = 3'600'000;
 
+// The columns of a roll-up row (per-minute and per-hour tables of every backend) after
+// its key (sensor_id, bucket): Partial's fields, in the order backends bind and read them.
+// The one list; backends build their statements from it.
+inline constexpr const char* kRollupKeyColumns = "sensor_id,bucket";
+inline constexpr const char* kRollupColumns = "count,ncount,sum,min,max,first_ts,first,last_ts,last";
+
 // Numbers as they are, booleans as 0/1, strings: none (they only count and can be first/last).
 std::optional<double> numeric_value(const Value& v);
 

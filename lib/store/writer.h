@@ -3,12 +3,12 @@
 // A StoreWriter makes a batch of readings durable in one transaction (write): raw rows
 // keyed by (sensor, ts) with last write wins, the sensor dictionary, and the per-minute
 // and per-hour roll-ups, which always equal what the raw rows give. maintain() applies
-// retention in small steps so the write loop never stalls on it. SQLite is the
-// implementation for files, PostgreSQL (lib/store/postgres) for postgresql:// URLs, chosen
-// by open() from the location. The PostgreSQL writer survives a lost connection: write()
-// keeps its batch, reconnects with back-off and tries again (see on_state, keep_trying).
-// Calls must not overlap, but may come from different threads one after the other
-// (db-store commits on a worker thread while it parses the next batch).
+// retention in small steps so the write loop never stalls on it. Each backend is a
+// subclass (lib/store/sqlite/, ...) chosen by open() from the location (store/open.h);
+// the work that is no SQL is shared (store/batch_plan.h). The PostgreSQL writer survives
+// a lost connection: write() keeps its batch, reconnects with back-off and tries again
+// (see on_state, keep_trying). Calls must not overlap, but may come from different threads
+// one after the other (db-store commits on a worker thread while it parses the next batch).
 // Failures throw RuntimeError; a failed write leaves the database as it was before it.
 #pragma once
 #include <cstddef>
@@ -27,7 +27,9 @@ namespace sensorpipe::store {
 struct WriterOptions {
   std::optional<TimeMs> retain;          // raw rows older than this are deleted (cut at whole hours)
   std::optional<TimeMs> retain_rollups;  // roll-up buckets older than this are deleted
-  int cache_mib = 64;                    // page cache; bigger batches of interleaved sensors need it
+  // SQLite only: page cache in MiB (none = 64); bigger batches of interleaved sensors need
+  // more. open() refuses it for a backend that has no such setting.
+  std::optional<int> cache_mib;
   int busy_timeout_ms = 10'000;          // how long to wait for another writer's lock
   // PostgreSQL: told each change of the connection's state ("lost the connection ...",
   // "connected again ..."), on the thread calling write(); the tool prints it. May be empty.
@@ -54,7 +56,9 @@ struct WriteStats {
 class StoreWriter {
  public:
   virtual ~StoreWriter() = default;
-  // Opens or creates the database at `location` (a file name for SQLite).
+  // Opens or creates the database at `location`: an SQLite file name or a PostgreSQL URL
+  // (store/open.h). Throws UsageError for options the backend does not have, RuntimeError
+  // when the database cannot be used or the backend is not built.
   static std::unique_ptr<StoreWriter> open(const std::string& location, const WriterOptions& options);
 
   // Makes every reading of `batch` durable (later entries win over earlier ones with the

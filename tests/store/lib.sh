@@ -89,3 +89,31 @@ same_csv() {
     }
     END { if (m != n) { print "line counts " n " vs " m; bad++ } exit bad > 0 }' "$1" "$2"
 }
+
+# Checking what was stored goes through history-query (the engine), not through a
+# backend's own client, so the same script checks every backend.
+
+# store_location NAME: where a test's database NAME lives: an SQLite file in the test's
+# directory today (a PostgreSQL URL when SENSORPIPE_TEST_BACKEND=postgres, wired in by
+# the PostgreSQL backend).
+store_location() {
+  case "${SENSORPIPE_TEST_BACKEND:-sqlite}" in
+    sqlite) echo "$T/$1.db" ;;
+    *) fail "SENSORPIPE_TEST_BACKEND=${SENSORPIPE_TEST_BACKEND}: no such backend in this build of the tests" ;;
+  esac
+}
+
+# stored_rows DB [history-query options...]: the stored raw readings as JSON Lines, in
+# the engine's order (sensor, then ts).
+stored_rows() {
+  local db=$1
+  shift
+  history-query -d "$db" "$@"
+}
+
+# stored_count DB [history-query options...]: how many raw readings are stored.
+stored_count() {
+  local db=$1
+  shift
+  history-query -d "$db" "$@" | wc -l
+}

@@ -13,7 +13,7 @@
 #include "core/errors.h"
 #include "core/signals.h"
 #include "store/ingest.h"
-#include "store/schema.h"
+#include "store/open.h"
 #include "store/writer.h"
 
 using namespace sensorpipe;
@@ -30,7 +30,7 @@ struct Options {
   std::size_t batch_rows = 100'000;
   TimeMs commit_interval = 200;
   std::optional<TimeMs> retain, retain_rollups;
-  std::string cache_size = "64M";
+  std::string cache_size;  // empty: the backend's default
   TimeMs busy_timeout = 10'000;
 };
 
@@ -83,22 +83,27 @@ int main(int argc, char** argv) {
   add_retention_option(app, "--retain", o.retain, "Delete raw readings older than DURATION (e.g. 30d)");
   add_retention_option(app, "--retain-rollups", o.retain_rollups,
                            "Delete roll-ups older than DURATION (e.g. 5y); needs --retain");
-  app.add_option("--cache-size", o.cache_size, "SQLite page cache size (default 64M)")->type_name("SIZE");
+  app.add_option("--cache-size", o.cache_size,
+                 "SQLite only: page cache size (default 64M); refused for a PostgreSQL database")
+      ->type_name("SIZE");
   cli::add_duration_option(app, "--busy-timeout", o.busy_timeout,
                            "Wait up to DURATION for another writer's lock (default 10s)");
   app.add_flag("-v,--verbose", o.verbose, "Print what was stored at the end (on stderr)");
   if (auto status = tool.parse(argc, argv)) return *status;
 
   return tool.run([&] {
-    const auto cache = cli::parse_size(o.cache_size);
-    if (!cache || *cache < (1u << 20)) throw UsageError("--cache-size: expected a size of at least 1M, such as 64M");
+    std::optional<std::size_t> cache;
+    if (!o.cache_size.empty()) {
+      cache = cli::parse_size(o.cache_size);
+      if (!cache || *cache < (1u << 20)) throw UsageError("--cache-size: expected a size of at least 1M, such as 64M");
+    }
     if (o.commit_interval <= 0) throw UsageError("--commit-interval must be positive");
     tool.diag().set_strict(o.input.strict);
 
     store::WriterOptions wopt;
     wopt.retain = o.retain;
     wopt.retain_rollups = o.retain_rollups;
-    wopt.cache_mib = static_cast<int>(*cache >> 20);
+    if (cache) wopt.cache_mib = static_cast<int>(*cache >> 20);
     wopt.busy_timeout_ms = static_cast<int>(o.busy_timeout);
     // PostgreSQL: one stderr line per connection state change; while the server is away the
     // batch waits (and input with it), until it is back or a stop is requested.

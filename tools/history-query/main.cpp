@@ -12,7 +12,7 @@
 #include "core/signals.h"
 #include "store/output.h"
 #include "store/query.h"
-#include "store/schema.h"
+#include "store/open.h"
 
 using namespace sensorpipe;
 

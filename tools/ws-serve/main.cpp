@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/db_options.h"
 #include "cli/tool.h"
 #include "core/errors.h"
 #include "core/signals.h"
@@ -26,7 +27,7 @@ namespace {
 
 struct Options {
   std::string listen = "127.0.0.1:8080";
-  std::string db;
+  cli::DbOptions db;
   std::string www;
   std::string token_file;
   std::string cert, key;
@@ -106,9 +107,7 @@ int main(int argc, char** argv) {
   app.add_option("-l,--listen", opts.listen, "Address and port to serve on (0.0.0.0:PORT for every interface)")
       ->type_name("ADDR")
       ->capture_default_str();
-  app.add_option("-d,--db", opts.db, "Database for /api/history and /api/sensors (read-only)")
-      ->type_name("FILE")
-      ->envname("SENSORPIPE_DB");
+  cli::add_db_options(app, opts.db, "Database for /api/history and /api/sensors (read-only)");
   app.add_option("--www", opts.www, "Directory of the dashboard (default: ../share/sensorpipe/www from the binary)")
       ->type_name("DIR");
   app.add_option("--token-file", opts.token_file, "Require the token in this file (Bearer header or ?token=)")
@@ -167,9 +166,9 @@ int main(int argc, char** argv) {
     if (so.www_root.empty()) diag.warning("no dashboard found next to the binary; use --www DIR (serving the API only)");
 
     std::unique_ptr<web::HistorySource> database;
-    if (!opts.db.empty()) {
+    if (!opts.db.location.empty()) {
       std::string not_ready;
-      database = web::open_database_history(opts.db, &not_ready);
+      database = web::open_database_history(opts.db.location, &not_ready);
       if (!not_ready.empty()) diag.info(not_ready + "; history will be served once it exists");
     }
 

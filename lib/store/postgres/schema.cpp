@@ -7,7 +7,7 @@
 #include "store/query.h"
 #include "store/rollup.h"
 
-namespace sensorpipe::store::pg {
+namespace sensorpipe::store::postgres {
 
 namespace {
 
@@ -185,4 +185,4 @@ void drop_partition(pq::Conn& c, const std::string& table, TimeMs start) {
       name));
 }
 
-}  // namespace sensorpipe::store::pg
+}  // namespace sensorpipe::store::postgres

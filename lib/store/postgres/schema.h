@@ -25,7 +25,7 @@
 #include "core/time.h"
 #include "store/postgres/pq.h"
 
-namespace sensorpipe::store::pg {
+namespace sensorpipe::store::postgres {
 
 inline constexpr int kSchemaVersion = 1;
 inline constexpr TimeMs kPartitionMs = 7 * 86'400'000LL;
@@ -51,4 +51,4 @@ std::vector<TimeMs> partitions(pq::Conn& c, const std::string& table);
 // and any partition a crash left detached. Must not be called inside a transaction.
 void drop_partition(pq::Conn& c, const std::string& table, TimeMs start);
 
-}  // namespace sensorpipe::store::pg
+}  // namespace sensorpipe::store::postgres

@@ -36,7 +36,7 @@
 #include "store/rollup.h"
 #include "store/ts_list.h"
 
-namespace sensorpipe::store::pg {
+namespace sensorpipe::store::postgres {
 
 namespace {
 
@@ -475,4 +475,4 @@ std::unique_ptr<StoreWriter> open_writer(const std::string& url, const WriterOpt
   return std::make_unique<PgWriter>(url, options);
 }
 
-}  // namespace sensorpipe::store::pg
+}  // namespace sensorpipe::store::postgres

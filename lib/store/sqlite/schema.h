@@ -15,17 +15,12 @@
 #include <memory>
 #include <string>
 
-#include "store/sqlite.h"
-
-#include "core/library_versions.h"
+#include "store/sqlite/sqlite.h"
 
 namespace sensorpipe::store {
 
 inline constexpr int kSchemaVersion = 2;
 inline constexpr int kApplicationId = 0x53505031;  // "SPP1"
-
-// The libraries a store tool links (core's plus SQLite and libpq, the versions in use), for --version.
-LibraryVersions store_library_versions();
 
 // Opens or creates `path` for writing: WAL, synchronous=NORMAL, migrations up to
 // kSchemaVersion applied in one transaction. `cache_mib` sizes SQLite's page cache.

@@ -1,7 +1,6 @@
 // Schema creation, migrations and checked opening (see schema.h).
-#include "store/schema.h"
+#include "store/sqlite/schema.h"
 
-#include "store/postgres/pq.h"
 #include "store/query.h"
 
 #include <sqlite3.h>
@@ -82,13 +81,6 @@ void check_version(const sql::Db& db, std::int64_t app_id, std::int64_t version)
 }
 
 }  // namespace
-
-LibraryVersions store_library_versions() {
-  auto libs = core_library_versions();
-  libs.emplace_back("SQLite", sqlite3_libversion());
-  libs.emplace_back("libpq", pq::library_version());
-  return libs;
-}
 
 namespace {
 // Switching to WAL needs a moment of exclusive access, and SQLite does not run the

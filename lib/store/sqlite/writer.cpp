@@ -1,11 +1,7 @@
 // The SQLite StoreWriter: batched transactions, last-write-wins rows, exact roll-ups, retention.
 //
-// How the roll-ups stay exact: rows of a batch are written sorted by (sensor, ts). A row
-// that is new adds to its minute's delta; deltas are merged into the stored buckets
-// (count/sum add, min/max compare, first/last by ts), which is exact because a new row
-// never removes anything. A row that replaces a different value could have been a
-// bucket's min, max, first or last, so its minute is marked dirty and recomputed from the
-// raw rows at commit; an hour with a dirty minute is recomputed from its minutes.
+// The batch plan (dictionary, key order, last write wins inside the batch, roll-up deltas
+// and why they stay exact) is the neutral store/batch_plan.h; this file holds the SQL.
 // Identical re-ingested rows change nothing. Retention cuts raw rows at whole hours, so a
 // bucket is either wholly kept or wholly gone and the kept ones still equal their rows.
 #include <sqlite3.h>
@@ -17,16 +13,16 @@
 #include <vector>
 
 #include "core/errors.h"
-#include "store/postgres/backend.h"
-#include "store/postgres/pq.h"
+#include "store/batch_plan.h"
 #include "store/rollup.h"
-#include "store/rollup_rows.h"
-#include "store/schema.h"
-#include "store/sqlite.h"
+#include "store/sqlite/backend.h"
+#include "store/sqlite/rollup_rows.h"
+#include "store/sqlite/schema.h"
+#include "store/sqlite/sqlite.h"
 #include "store/ts_list.h"
 #include "store/writer.h"
 
-namespace sensorpipe::store {
+namespace sensorpipe::store::sqlite {
 
 namespace {
 
@@ -35,8 +31,9 @@ constexpr std::int64_t kDeleteChunk = 5000;  // rows per retention DELETE
 constexpr auto kMaintainBudget = std::chrono::milliseconds(20);
 constexpr std::size_t kMultiRows = 64;  // rows per multi-row INSERT (4 parameters each)
 
+// Merging a delta into a stored bucket, column by column as Partial::merge does.
 const char* kMergeSql = R"sql(
-INSERT INTO {T}(sensor_id,bucket,count,ncount,sum,min,max,first_ts,first,last_ts,last)
+INSERT INTO {T}({COLUMNS})
 VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)
 ON CONFLICT(sensor_id,bucket) DO UPDATE SET
   count = count + excluded.count,
@@ -52,27 +49,16 @@ ON CONFLICT(sensor_id,bucket) DO UPDATE SET
 
 std::string with_table(std::string sql, const char* table) {
   for (auto pos = sql.find("{T}"); pos != std::string::npos; pos = sql.find("{T}")) sql.replace(pos, 3, table);
+  const std::string columns = std::string(kRollupKeyColumns) + "," + kRollupColumns;
+  for (auto pos = sql.find("{COLUMNS}"); pos != std::string::npos; pos = sql.find("{COLUMNS}"))
+    sql.replace(pos, 9, columns);
   return sql;
 }
-
-struct SensorState {
-  std::int64_t id = 0;
-  std::optional<std::string> unit, kind;
-  std::optional<TimeMs> first_seen, last_seen;
-  bool dirty = false;  // dictionary row needs an update at commit
-};
-
-struct Bucket {
-  std::int64_t sid;
-  TimeMs bucket;
-  Partial delta;
-  bool dirty = false;
-};
 
 class SqliteWriter final : public StoreWriter {
  public:
   SqliteWriter(const std::string& path, const WriterOptions& opt) : opt_(opt) {
-    db_ = open_for_writing(path, opt.cache_mib, opt.busy_timeout_ms);
+    db_ = open_for_writing(path, opt.cache_mib.value_or(64), opt.busy_timeout_ms);
     insert_ = sql::Stmt(*db_, "INSERT OR IGNORE INTO readings(sensor_id,ts,value,extra) VALUES(?1,?2,?3,?4)");
     std::string multi = "INSERT INTO readings(sensor_id,ts,value,extra) VALUES(?,?,?,?)";
     for (std::size_t i = 1; i < kMultiRows; ++i) multi += ",(?,?,?,?)";
@@ -82,13 +68,12 @@ class SqliteWriter final : public StoreWriter {
     update_ = sql::Stmt(*db_, "UPDATE readings SET value=?3, extra=?4 WHERE sensor_id=?1 AND ts=?2");
     log_ = sql::Stmt(*db_, "INSERT INTO changes(sensor_id,ts_list) VALUES(?1,?2)");
     raw_bucket_ = sql::Stmt(*db_, "SELECT ts, value FROM readings WHERE sensor_id=?1 AND ts>=?2 AND ts<?3 ORDER BY ts");
-    minute_range_ = sql::Stmt(*db_,
-                              "SELECT count,ncount,sum,min,max,first_ts,first,last_ts,last FROM rollup_minute "
-                              "WHERE sensor_id=?1 AND bucket>=?2 AND bucket<?3");
+    minute_range_ = sql::Stmt(*db_, std::string("SELECT ") + kRollupColumns +
+                                        " FROM rollup_minute WHERE sensor_id=?1 AND bucket>=?2 AND bucket<?3");
     merge_minute_ = sql::Stmt(*db_, with_table(kMergeSql, "rollup_minute"));
     merge_hour_ = sql::Stmt(*db_, with_table(kMergeSql, "rollup_hour"));
-    replace_minute_ = sql::Stmt(*db_, "INSERT OR REPLACE INTO rollup_minute VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
-    replace_hour_ = sql::Stmt(*db_, "INSERT OR REPLACE INTO rollup_hour VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
+    replace_minute_ = sql::Stmt(*db_, with_table("INSERT OR REPLACE INTO {T}({COLUMNS}) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)", "rollup_minute"));
+    replace_hour_ = sql::Stmt(*db_, with_table("INSERT OR REPLACE INTO {T}({COLUMNS}) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)", "rollup_hour"));
     new_sensor_ = sql::Stmt(*db_, "INSERT OR IGNORE INTO sensors(name) VALUES(?1)");  // another writer may have added it
     update_sensor_ =
         sql::Stmt(*db_, "UPDATE sensors SET unit=?2, kind=?3, first_seen=?4, last_seen=?5 WHERE id=?1");
@@ -134,7 +119,7 @@ class SqliteWriter final : public StoreWriter {
       trimmed_seq_ = threshold;
     }
     bool left = false;
-    if ((opt_.retain || opt_.retain_rollups) && !sensors_.empty()) {
+    if ((opt_.retain || opt_.retain_rollups) && dict_.size() > 0) {
       const TimeMs raw_cut = opt_.retain ? floor_to(now - *opt_.retain, kHourMs) : kMinTimeMs;
       const TimeMs roll_cut = opt_.retain_rollups ? floor_to(now - *opt_.retain_rollups, kHourMs) : kMinTimeMs;
       // The cut-offs move once an hour; a sweep over every sensor for the same cut-offs is
@@ -144,8 +129,8 @@ class SqliteWriter final : public StoreWriter {
         sweep_roll_cut_ = roll_cut;
         sweep_visited_ = 0;
       }
-      while (sweep_visited_ < sensors_.size() && std::chrono::steady_clock::now() - start < kMaintainBudget) {
-        const auto sid = sensors_[retention_cursor_ % sensors_.size()].id;
+      while (sweep_visited_ < dict_.size() && std::chrono::steady_clock::now() - start < kMaintainBudget) {
+        const auto sid = dict_[retention_cursor_ % dict_.size()].id;
         bool more = false;
         if (opt_.retain) more |= delete_chunk(0, sid, raw_cut);
         if (opt_.retain_rollups) {
@@ -157,7 +142,7 @@ class SqliteWriter final : public StoreWriter {
           ++sweep_visited_;
         }
       }
-      left = sweep_visited_ < sensors_.size();
+      left = sweep_visited_ < dict_.size();
     }
     txn.commit();
     return left;
@@ -200,26 +185,18 @@ class SqliteWriter final : public StoreWriter {
     return s.step() ? s.column_int(0) : kMaxTimeMs;
   }
 
-  SensorState& sensor_for(const std::string& name, std::size_t& index) {
-    auto it = by_name_.find(name);
-    if (it == by_name_.end()) {
-      new_sensor_.reset();
-      new_sensor_.bind(1, std::string_view(name)).run();
-      SensorState s;
-      sql::Stmt id(*db_, "SELECT id FROM sensors WHERE name=?1");
-      id.bind(1, std::string_view(name));
-      if (!id.step()) throw RuntimeError("sensor dictionary: cannot read back " + name);
-      s.id = id.column_int(0);
-      it = by_name_.emplace(name, sensors_.size()).first;
-      sensors_.push_back(std::move(s));
-    }
-    index = it->second;
-    return sensors_[index];
+  // The dictionary id of a sensor this writer has not seen (added when new).
+  std::int64_t resolve_sensor(const std::string& name) {
+    new_sensor_.reset();
+    new_sensor_.bind(1, std::string_view(name)).run();
+    sql::Stmt id(*db_, "SELECT id FROM sensors WHERE name=?1");
+    id.bind(1, std::string_view(name));
+    if (!id.step()) throw RuntimeError("sensor dictionary: cannot read back " + name);
+    return id.column_int(0);
   }
 
   void reload_sensors() {
-    by_name_.clear();
-    sensors_.clear();
+    dict_.clear();
     sql::Stmt load(*db_, "SELECT id, name, unit, kind, first_seen, last_seen FROM sensors");
     while (load.step()) {
       SensorState s;
@@ -228,25 +205,12 @@ class SqliteWriter final : public StoreWriter {
       if (!load.column_null(3)) s.kind = std::string(load.column_text(3));
       if (!load.column_null(4)) s.first_seen = load.column_int(4);
       if (!load.column_null(5)) s.last_seen = load.column_int(5);
-      by_name_.emplace(std::string(load.column_text(1)), sensors_.size());
-      sensors_.push_back(std::move(s));
+      dict_.load(std::string(load.column_text(1)), std::move(s));
     }
     reload_sensors_ = false;
   }
 
-  // One reading of the batch, with what the hot path needs copied in, so the sorted pass
-  // reads entries sequentially instead of jumping around the batch.
-  struct Entry {
-    std::int64_t sid;
-    TimeMs ts;
-    double num;              // the value when kind is 0 (number) or 1 (boolean)
-    std::uint32_t idx;       // position in the batch (later wins)
-    std::uint32_t sensor;    // index into sensors_
-    std::uint8_t kind;       // Value's alternative: 0 number, 1 boolean, 2 string
-    bool has_extra;
-  };
-
-  void bind_entry(sql::Stmt& s, int p, const Entry& e) {
+  void bind_entry(sql::Stmt& s, int p, const BatchEntry& e) {
     s.bind(p, e.sid).bind(p + 1, e.ts);
     const Reading& r = (*batch_)[e.idx];
     if (e.kind == 0) s.bind(p + 2, e.num);
@@ -258,75 +222,25 @@ class SqliteWriter final : public StoreWriter {
 
   void write_batch(TimeMs raw_cutoff, WriteStats& st) {
     if (reload_sensors_) reload_sensors();
-    entries_.clear();
-    entries_.reserve(batch_->size());
-    // Dictionary first, in input order, so unit/kind end as the latest seen.
-    std::size_t last_index = static_cast<std::size_t>(-1);
-    const std::string* last_name = nullptr;
-    for (std::size_t i = 0; i < batch_->size(); ++i) {
-      auto& r = (*batch_)[i];
-      std::size_t index;
-      if (last_name && *last_name == r.sensor) {
-        index = last_index;
-      } else {
-        sensor_for(r.sensor, index);
-        last_index = index;
-        last_name = &r.sensor;
-      }
-      auto& s = sensors_[index];
-      if (r.unit && r.unit != s.unit) {
-        s.unit = r.unit;
-        s.dirty = true;
-      }
-      if (r.kind && r.kind != s.kind) {
-        s.kind = r.kind;
-        s.dirty = true;
-      }
-      Entry e{s.id, r.ts, 0.0, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(index),
-              static_cast<std::uint8_t>(r.value.index()), !r.extra.empty()};
-      if (const auto* d = std::get_if<double>(&r.value)) e.num = *d;
-      else if (const auto* b = std::get_if<bool>(&r.value)) e.num = *b ? 1.0 : 0.0;
-      entries_.push_back(e);
-    }
-    // Grouped by sensor (a counting sort, stable), then by ts within each group (usually
-    // sorted already): rows go into the B-tree sensor by sensor in key order (far fewer
-    // page touches), and equal keys end up adjacent with the latest input last.
-    group_start_.assign(sensors_.size() + 1, 0);
-    for (const auto& e : entries_) ++group_start_[e.sensor + 1];
-    for (std::size_t g = 1; g < group_start_.size(); ++g) group_start_[g] += group_start_[g - 1];
-    sorted_.resize(entries_.size());
-    {
-      auto next = group_start_;
-      for (const auto& e : entries_) sorted_[next[e.sensor]++] = e;
-    }
-    entries_.swap(sorted_);
-    const auto by_ts = [](const Entry& a, const Entry& b) { return a.ts != b.ts ? a.ts < b.ts : a.idx < b.idx; };
-    for (std::size_t g = 0; g + 1 < group_start_.size(); ++g) {
-      const auto first = entries_.begin() + static_cast<std::ptrdiff_t>(group_start_[g]);
-      const auto last = entries_.begin() + static_cast<std::ptrdiff_t>(group_start_[g + 1]);
-      if (!std::is_sorted(first, last, by_ts)) std::sort(first, last, by_ts);
-    }
-    minutes_.clear();
+    plan_.build(*batch_, dict_, [this](const std::string& name) { return resolve_sensor(name); });
+    const auto& entries = plan_.entries();
+    deltas_.clear();
     fast_.clear();
     std::int64_t max_sid = -1;
     TimeMs stored_max = kMinTimeMs;
-    for (std::size_t k = 0; k < entries_.size(); ++k) {
-      const Entry& e = entries_[k];
+    for (std::size_t k = 0; k < entries.size(); ++k) {
+      const BatchEntry& e = entries[k];
       const Reading& r = (*batch_)[e.idx];
-      if (k + 1 < entries_.size() && entries_[k + 1].sid == e.sid && entries_[k + 1].ts == e.ts) {
-        // A later line of this batch has the same key: it wins.
-        const Reading& next = (*batch_)[entries_[k + 1].idx];
-        if (next.value == r.value && next.extra == r.extra) ++st.duplicates;
-        else ++st.replaced;
-        continue;
+      switch (plan_.superseded(k)) {
+        case BatchPlan::Superseded::Duplicate: ++st.duplicates; continue;
+        case BatchPlan::Superseded::Replaced: ++st.replaced; continue;
+        case BatchPlan::Superseded::No: break;
       }
       if (e.ts < raw_cutoff) {
         ++st.expired;
         continue;
       }
-      auto& s = sensors_[e.sensor];
-      if (!s.first_seen || e.ts < *s.first_seen) s.first_seen = e.ts, s.dirty = true;
-      if (!s.last_seen || e.ts > *s.last_seen) s.last_seen = e.ts, s.dirty = true;
+      dict_.saw(e.sensor, e.ts);
 
       if (e.sid != max_sid) {
         max_sid = e.sid;
@@ -335,7 +249,7 @@ class SqliteWriter final : public StoreWriter {
         stored_max = max_ts_.step() && !max_ts_.column_null(0) ? max_ts_.column_int(0) : kMinTimeMs - 1;
         max_ts_.reset();
       }
-      bool dirty = false;
+      bool replaced = false;
       if (e.ts > stored_max) {
         // Newer than anything stored for the sensor (live data, back-fill): certainly a new
         // row, so it can go in a multi-row INSERT without a conflict check.
@@ -366,47 +280,34 @@ class SqliteWriter final : public StoreWriter {
           log_change(e.sid, e.ts);
           continue;
         }
-        dirty = true;
+        replaced = true;
       }
       log_change(e.sid, e.ts);
-      const TimeMs m = floor_to(e.ts, kMinuteMs);
-      if (minutes_.empty() || minutes_.back().sid != e.sid || minutes_.back().bucket != m)
-        minutes_.push_back({e.sid, m, {}, false});
-      auto& b = minutes_.back();
-      if (dirty) b.dirty = true;
-      else if (e.kind == 0) b.delta.add_number(e.ts, e.num);
-      else b.delta.add(e.ts, r.value);
+      if (replaced) deltas_.add_replaced(e.sid, e.ts);
+      else deltas_.add_new(e, r.value);
     }
     flush_fast();
     flush_log();
-    // Minutes, then hours (minutes_ is ordered by sensor and time, so hours group up).
-    std::size_t k = 0;
-    while (k < minutes_.size()) {
-      const auto sid = minutes_[k].sid;
-      const TimeMs h = floor_to(minutes_[k].bucket, kHourMs);
-      Partial hour_delta;
-      bool hour_dirty = false;
-      for (; k < minutes_.size() && minutes_[k].sid == sid && floor_to(minutes_[k].bucket, kHourMs) == h; ++k) {
-        auto& b = minutes_[k];
-        if (b.dirty) {
-          recompute_minute(sid, b.bucket);
-          hour_dirty = true;
-        } else {
-          merge_minute_.reset();
-          bind_partial(merge_minute_, sid, b.bucket, b.delta);
-          merge_minute_.run();
-          hour_delta.merge(b.delta);
-        }
-      }
-      if (hour_dirty) {
-        recompute_hour(sid, h);
-      } else if (!hour_delta.empty()) {
-        merge_hour_.reset();
-        bind_partial(merge_hour_, sid, h, hour_delta);
-        merge_hour_.run();
-      }
-    }
-    for (auto& s : sensors_) {
+    deltas_.apply(
+        [this](const MinuteDelta& m) {
+          if (m.dirty) {
+            recompute_minute(m.sid, m.bucket);
+          } else {
+            merge_minute_.reset();
+            bind_partial(merge_minute_, m.sid, m.bucket, m.delta);
+            merge_minute_.run();
+          }
+        },
+        [this](std::int64_t sid, TimeMs h, const Partial& delta, bool dirty) {
+          if (dirty) {
+            recompute_hour(sid, h);
+          } else {
+            merge_hour_.reset();
+            bind_partial(merge_hour_, sid, h, delta);
+            merge_hour_.run();
+          }
+        });
+    for (auto& s : dict_.states()) {
       if (!s.dirty) continue;
       update_sensor_.reset();
       update_sensor_.bind(1, s.id);
@@ -419,7 +320,6 @@ class SqliteWriter final : public StoreWriter {
     }
   }
 
-  // Rows arrive sorted by (sensor, ts): collect one sensor's ts values, write them as one row.
   // Plain single-row insert; false when the key was taken.
   bool insert_one(std::int64_t sid, TimeMs ts, const Reading& r) {
     insert_.bind(1, sid).bind(2, ts);
@@ -436,14 +336,14 @@ class SqliteWriter final : public StoreWriter {
       int p = 1;
       multi_insert_.reset();
       for (auto k : fast_) {
-        bind_entry(multi_insert_, p, entries_[k]);
+        bind_entry(multi_insert_, p, plan_.entries()[k]);
         p += 4;
       }
       multi_insert_.run();
     } else {
       for (auto k : fast_) {
         insert_.reset();
-        bind_entry(insert_, 1, entries_[k]);
+        bind_entry(insert_, 1, plan_.entries()[k]);
         insert_.run();
         if (db_->changes() != 1) throw RuntimeError("readings: a new row's key was taken");
       }
@@ -496,16 +396,14 @@ class SqliteWriter final : public StoreWriter {
   WriterOptions opt_;
   std::unique_ptr<sql::Db> db_;
   sql::Stmt multi_insert_, max_ts_;
-  std::vector<std::size_t> fast_;  // entries_ indexes waiting for a multi-row INSERT
+  std::vector<std::size_t> fast_;  // plan_ entry indexes waiting for a multi-row INSERT
   sql::Stmt insert_, select_, update_, log_, raw_bucket_, minute_range_, merge_minute_, merge_hour_, replace_minute_,
       replace_hour_, new_sensor_, update_sensor_;
-  std::unordered_map<std::string, std::size_t> by_name_;
-  std::vector<SensorState> sensors_;
+  SensorDictionary dict_;
   bool reload_sensors_ = false;
   const std::vector<Reading>* batch_ = nullptr;  // during write()
-  std::vector<Entry> entries_, sorted_;
-  std::vector<std::size_t> group_start_;
-  std::vector<Bucket> minutes_;
+  BatchPlan plan_;
+  RollupDeltas deltas_;
   std::int64_t last_seq_ = 0, trimmed_seq_ = 0;
   std::int64_t log_sid_ = -1;
   TsListWriter log_list_;
@@ -517,11 +415,10 @@ class SqliteWriter final : public StoreWriter {
 
 }  // namespace
 
-std::unique_ptr<StoreWriter> StoreWriter::open(const std::string& location, const WriterOptions& options) {
-  if (options.retain_rollups && (!options.retain || *options.retain > *options.retain_rollups))
-    throw UsageError("--retain-rollups needs a --retain no longer than it (roll-ups must outlive raw rows)");
-  if (pq::is_url(location)) return pg::open_writer(location, options);
-  return std::make_unique<SqliteWriter>(location, options);
+std::unique_ptr<StoreWriter> open_writer(const std::string& path, const WriterOptions& options) {
+  return std::make_unique<SqliteWriter>(path, options);
 }
 
-}  // namespace sensorpipe::store
+const char* library_version() { return sqlite3_libversion(); }
+
+}  // namespace sensorpipe::store::sqlite

@@ -1,5 +1,5 @@
 // Roll-up rows to and from Partial (see rollup_rows.h).
-#include "store/rollup_rows.h"
+#include "store/sqlite/rollup_rows.h"
 
 namespace sensorpipe::store {
 

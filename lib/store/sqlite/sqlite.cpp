@@ -1,5 +1,5 @@
 // SQLite RAII layer (see sqlite.h).
-#include "store/sqlite.h"
+#include "store/sqlite/sqlite.h"
 
 #include <sqlite3.h>
 

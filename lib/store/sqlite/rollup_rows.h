@@ -4,7 +4,7 @@
 #include <cstdint>
 
 #include "store/rollup.h"
-#include "store/sqlite.h"
+#include "store/sqlite/sqlite.h"
 
 namespace sensorpipe::store {
 
