@@ -94,13 +94,23 @@ same_csv() {
 # backend's own client, so the same script checks every backend.
 
 # store_location NAME: where a test's database NAME lives: an SQLite file in the test's
-# directory today (a PostgreSQL URL when SENSORPIPE_TEST_BACKEND=postgres, wired in by
-# the PostgreSQL backend).
+# directory, or with SENSORPIPE_TEST_BACKEND=postgres a database NAME on a private
+# PostgreSQL server (tests/lib/pg.sh) started the first time it is needed. Call it once
+# per NAME in the test's own shell (not in $(...): the server must outlive the call), then
+# use $STORE_LOCATION.
 store_location() {
   case "${SENSORPIPE_TEST_BACKEND:-sqlite}" in
-    sqlite) echo "$T/$1.db" ;;
+    sqlite) STORE_LOCATION="$T/$1.db" ;;
+    postgres)
+      if [[ -z "${PG_URL:-}" ]]; then
+        source "$SP_SRC/tests/lib/pg.sh"
+        pg_start || fail "no PostgreSQL server for SENSORPIPE_TEST_BACKEND=postgres"
+      fi
+      STORE_LOCATION=$(pg_newdb "$1") || fail "cannot create database $1"
+      ;;
     *) fail "SENSORPIPE_TEST_BACKEND=${SENSORPIPE_TEST_BACKEND}: no such backend in this build of the tests" ;;
   esac
+  echo "$STORE_LOCATION"
 }
 
 # stored_rows DB [history-query options...]: the stored raw readings as JSON Lines, in
