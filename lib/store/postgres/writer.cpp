@@ -10,8 +10,9 @@
 //     stores them. Every writer locks rows in key order, so writers sharing sensors wait
 //     for each other but never deadlock. The update skips identical rows (a replay), and
 //     RETURNING tells new rows from replaced ones.
-//  3. The minutes and hours the stored rows fall in are locked (advisory transaction
-//     locks, in sorted order) and recomputed from the raw rows (hours from their minutes).
+//  3. The days (per sensor) the stored rows fall in are locked (advisory transaction
+//     locks, in sorted order; one exclusive lock instead for a batch spanning very many),
+//     and the touched minutes and hours recomputed from the raw rows (hours from minutes).
 //     Under READ COMMITTED each statement sees what other writers committed before it
 //     started; holding the bucket's lock until commit means the last writer of a bucket
 //     recomputes it after every other writer's rows are visible: the roll-ups are exact.
@@ -102,11 +103,17 @@ FROM unnest($1::integer[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) A
 WHERE s.id = u.id
 )sql";
 
-// Bucket locks: one bigint key per (sensor, minute) or (sensor, hour); the follow log and
-// schema changes use the two-integer lock space, so they never collide with these.
-std::int64_t bucket_key(std::int32_t sid, TimeMs bucket, bool hour) {
-  const auto index = static_cast<std::uint32_t>(floor_to(bucket, hour ? kHourMs : kMinuteMs) / (hour ? kHourMs : kMinuteMs));
-  return (static_cast<std::int64_t>(sid) << 33) | (static_cast<std::int64_t>(hour) << 32) | index;
+// Bucket locks: one bigint key per (sensor, UTC day), covering the day's minutes and hours
+// (a live stream touches one day per sensor anyway; a back-fill batch takes few locks).
+// A batch that would need more than kMaxBucketLocks takes the writers' lock exclusively
+// instead (the lock table of the server is small); every other batch takes it shared
+// first. The follow log and schema changes use the two-integer lock space.
+constexpr std::size_t kMaxBucketLocks = 512;
+constexpr const char* kWritersShared = "SELECT pg_advisory_xact_lock_shared(1397772337, 3)";
+constexpr const char* kWritersExclusive = "SELECT pg_advisory_xact_lock(1397772337, 3)";
+std::int64_t bucket_key(std::int32_t sid, TimeMs ts) {
+  const auto day = static_cast<std::uint32_t>(floor_to(ts, 86'400'000) / 86'400'000);
+  return (static_cast<std::int64_t>(sid) << 32) | day;
 }
 
 // A PostgreSQL array literal of integers: {1,2,3}.
@@ -372,18 +379,23 @@ class PgWriter final : public StoreWriter {
         if (msid.empty() || msid.back() != sid || mb.back() != m) {
           msid.push_back(sid);
           mb.push_back(m);
-          keys.push_back(bucket_key(sid, m, false));
         }
         if (hsid.empty() || hsid.back() != sid || hb.back() != h) {
           hsid.push_back(sid);
           hb.push_back(h);
-          keys.push_back(bucket_key(sid, h, true));
         }
+        const auto key = bucket_key(sid, ts);
+        if (keys.empty() || keys.back() != key) keys.push_back(key);
       }
-      std::sort(keys.begin(), keys.end());
-      conn_->exec(
-          "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT k FROM unnest($1::bigint[]) AS k ORDER BY k OFFSET 0) s",
-          {int_array(keys)});
+      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());  // stored is sorted: keys are too
+      if (keys.size() > kMaxBucketLocks) {
+        conn_->exec(kWritersExclusive);
+      } else {
+        conn_->exec(kWritersShared);
+        conn_->exec(
+            "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT k FROM unnest($1::bigint[]) AS k ORDER BY k OFFSET 0) s",
+            {int_array(keys)});
+      }
       conn_->exec(kMinutes, {int_array(msid), int_array(mb)});
       conn_->exec(kHours, {int_array(hsid), int_array(hb)});
     }
