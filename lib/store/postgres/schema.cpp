@@ -148,8 +148,9 @@ void ensure_partition(pq::Conn& c, const std::string& table, TimeMs start) {
     txn.commit();
   } catch (const pq::Error& e) {
     // Another writer made it first (it commits the CREATE and the ATTACH together): 42P07
-    // when its commit came before our CREATE, 23505 (on the catalog) when both raced.
-    if (e.sqlstate != "42P07" && e.sqlstate != "23505") throw;
+    // when its commit came before our CREATE; 23505 or 42710 (the table's row type) from
+    // the catalog when both raced.
+    if (e.sqlstate != "42P07" && e.sqlstate != "23505" && e.sqlstate != "42710") throw;
   }
 }
 

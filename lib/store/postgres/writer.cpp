@@ -31,6 +31,7 @@
 #include <unordered_map>
 
 #include "core/errors.h"
+#include "store/batch_plan.h"
 #include "store/postgres/backend.h"
 #include "store/postgres/pq.h"
 #include "store/postgres/schema.h"
@@ -146,12 +147,6 @@ std::string text_array(const std::vector<std::optional<std::string>>& v) {
   return s + "}";
 }
 
-struct SensorState {
-  std::int32_t id = 0;
-  std::optional<std::string> unit, kind;
-  std::optional<TimeMs> first_seen, last_seen;
-};
-
 class PgWriter final : public StoreWriter {
  public:
   PgWriter(const std::string& url, const WriterOptions& opt) : url_(url), opt_(opt) { connect(); }
@@ -164,6 +159,8 @@ class PgWriter final : public StoreWriter {
         if (!conn_) reconnect();
         return write_once(batch);
       } catch (const pq::Error& e) {
+        // The cache may hold what the rollback undid (unit, kind, first/last seen).
+        if (conn_ && conn_->ok()) load_sensors();
         if (e.connection_lost) {
           lost(e);
           continue;
@@ -214,17 +211,21 @@ class PgWriter final : public StoreWriter {
       known_[t].clear();
       for (TimeMs s : partitions(*conn_, kPartitioned[t])) known_[t].insert(s);
     }
-    sensors_.clear();
+    load_sensors();
+  }
+
+  void load_sensors() {
+    dict_.clear();
     auto r = conn_->exec(
         "SELECT id, name, unit, kind, sensorpipe_ms(first_seen), sensorpipe_ms(last_seen) FROM sensors");
     for (int i = 0; i < r.rows(); ++i) {
       SensorState s;
-      s.id = static_cast<std::int32_t>(r.int64(i, 0));
+      s.id = r.int64(i, 0);
       if (!r.null(i, 2)) s.unit = std::string(r.text(i, 2));
       if (!r.null(i, 3)) s.kind = std::string(r.text(i, 3));
       if (!r.null(i, 4)) s.first_seen = r.int64(i, 4);
       if (!r.null(i, 5)) s.last_seen = r.int64(i, 5);
-      sensors_.emplace(std::string(r.text(i, 1)), std::move(s));
+      dict_.load(std::string(r.text(i, 1)), std::move(s));
     }
   }
 
@@ -261,94 +262,54 @@ class PgWriter final : public StoreWriter {
     known_[t].insert(start);
   }
 
-  SensorState& sensor(const std::string& name) { return sensors_.at(name); }
-
-  // New names get ids (autocommitted: a sensor without rows is harmless, and the insert's
-  // locks end at once instead of at the batch's commit).
-  void add_sensors(const std::vector<Reading>& batch) {
-    std::vector<std::optional<std::string>> fresh;
-    std::set<std::string_view> seen;
-    for (const auto& r : batch)
-      if (!sensors_.count(r.sensor) && seen.insert(r.sensor).second) fresh.emplace_back(r.sensor);
-    if (fresh.empty()) return;
-    std::sort(fresh.begin(), fresh.end());
-    const auto names = text_array(fresh);
-    conn_->exec("INSERT INTO sensors(name) SELECT n FROM unnest($1::text[]) AS n ORDER BY n ON CONFLICT (name) DO NOTHING",
-                {names});
+  // A new name's id (autocommitted: a sensor without rows is harmless, and the insert's
+  // lock ends at once instead of at the batch's commit; another writer may add it too).
+  std::int64_t resolve(const std::string& name) {
     auto r = conn_->exec(
-        "SELECT id, name, unit, kind, sensorpipe_ms(first_seen), sensorpipe_ms(last_seen) FROM sensors "
-        "WHERE name = ANY($1::text[])",
-        {names});
-    for (int i = 0; i < r.rows(); ++i) {
-      SensorState s;
-      s.id = static_cast<std::int32_t>(r.int64(i, 0));
-      if (!r.null(i, 2)) s.unit = std::string(r.text(i, 2));
-      if (!r.null(i, 3)) s.kind = std::string(r.text(i, 3));
-      if (!r.null(i, 4)) s.first_seen = r.int64(i, 4);
-      if (!r.null(i, 5)) s.last_seen = r.int64(i, 5);
-      sensors_[std::string(r.text(i, 1))] = std::move(s);
-    }
+        "WITH n AS (INSERT INTO sensors(name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id) "
+        "SELECT id FROM n UNION ALL SELECT id FROM sensors WHERE name = $1",
+        {name});
+    if (r.rows() > 0) return r.int64(0, 0);
+    // Another writer added it after this statement's snapshot was taken: a new statement sees it.
+    r = conn_->exec("SELECT id FROM sensors WHERE name = $1", {name});
+    if (r.rows() < 1) throw RuntimeError("sensor dictionary: cannot read back " + name);
+    return r.int64(0, 0);
   }
-
-  struct Entry {
-    std::int32_t sid;
-    TimeMs ts;
-    std::uint32_t idx;  // position in the batch: later wins
-  };
 
   WriteStats write_once(const std::vector<Reading>& batch) {
     WriteStats st;
-    add_sensors(batch);
     const TimeMs raw_cutoff = opt_.retain ? floor_to(now_ms() - *opt_.retain, kHourMs) : kMinTimeMs;
-    // The dictionary's new unit/kind: the latest seen in input order.
-    struct Change {
-      std::optional<std::string> unit, kind;
-      std::optional<TimeMs> first, last;
-    };
-    std::unordered_map<std::int32_t, Change> changes;
-    std::vector<Entry> entries;
-    entries.reserve(batch.size());
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      const auto& r = batch[i];
-      const auto& s = sensor(r.sensor);
-      auto& c = changes[s.id];
-      if (r.unit) c.unit = r.unit;
-      if (r.kind) c.kind = r.kind;
-      entries.push_back({s.id, r.ts, static_cast<std::uint32_t>(i)});
-    }
-    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-      return a.sid != b.sid ? a.sid < b.sid : a.ts != b.ts ? a.ts < b.ts : a.idx < b.idx;
-    });
+    // Dictionary (unit/kind as the latest seen), order and last write wins inside the
+    // batch: the neutral batch plan, as for SQLite.
+    plan_.build(batch, dict_, [this](const std::string& name) { return resolve(name); });
+    const auto& entries = plan_.entries();
     copy_.clear();
     std::set<TimeMs> weeks;
     std::uint64_t staged = 0;
     for (std::size_t k = 0; k < entries.size(); ++k) {
-      const Entry& e = entries[k];
+      const BatchEntry& e = entries[k];
       const Reading& r = batch[e.idx];
-      if (k + 1 < entries.size() && entries[k + 1].sid == e.sid && entries[k + 1].ts == e.ts) {
-        const Reading& next = batch[entries[k + 1].idx];
-        if (next.value == r.value && next.extra == r.extra) ++st.duplicates;
-        else ++st.replaced;
-        continue;
+      switch (plan_.superseded(k)) {
+        case BatchPlan::Superseded::Duplicate: ++st.duplicates; continue;
+        case BatchPlan::Superseded::Replaced: ++st.replaced; continue;
+        case BatchPlan::Superseded::No: break;
       }
       if (e.ts < raw_cutoff) {
         ++st.expired;
         continue;
       }
-      auto& c = changes[e.sid];
-      if (!c.first || e.ts < *c.first) c.first = e.ts;
-      if (!c.last || e.ts > *c.last) c.last = e.ts;
+      dict_.saw(e.sensor, e.ts);
       weeks.insert(partition_start(e.ts));
       ++staged;
       fmt::format_to(std::back_inserter(copy_), "{}\t{}\t", e.sid, e.ts);
-      if (const auto* d = std::get_if<double>(&r.value)) fmt::format_to(std::back_inserter(copy_), "{}\t\\N\t\\N\t", *d);
-      else if (const auto* b = std::get_if<bool>(&r.value)) copy_ += *b ? "\\N\tt\t\\N\t" : "\\N\tf\t\\N\t";
+      if (e.kind == 0) fmt::format_to(std::back_inserter(copy_), "{}\t\\N\t\\N\t", e.num);
+      else if (e.kind == 1) copy_ += e.num != 0 ? "\\N\tt\t\\N\t" : "\\N\tf\t\\N\t";
       else {
         copy_ += "\\N\t\\N\t";
         pq::append_copy_field(copy_, std::get<std::string>(r.value));
         copy_ += '\t';
       }
-      if (r.extra.empty()) copy_ += "\\N";
+      if (!e.has_extra) copy_ += "\\N";
       else pq::append_copy_field(copy_, r.extra);
       fmt::format_to(std::back_inserter(copy_), "\t{}\n", e.idx);
     }
@@ -399,42 +360,29 @@ class PgWriter final : public StoreWriter {
       conn_->exec(kMinutes, {int_array(msid), int_array(mb)});
       conn_->exec(kHours, {int_array(hsid), int_array(hb)});
     }
-    // The dictionary: only rows that change (first/last seen only grow, so a cache that
-    // lags behind another writer never undoes its update).
-    std::vector<std::int32_t> ids;
-    std::vector<std::optional<std::string>> units, kinds;
-    std::vector<std::optional<std::string>> firsts, lasts;
-    for (auto& [name, s] : sensors_) {
-      const auto it = changes.find(s.id);
-      if (it == changes.end()) continue;
-      const auto& c = it->second;
-      const bool unit = c.unit && c.unit != s.unit, kind = c.kind && c.kind != s.kind;
-      const bool first = c.first && (!s.first_seen || *c.first < *s.first_seen);
-      const bool last = c.last && (!s.last_seen || *c.last > *s.last_seen);
-      if (!(unit || kind || first || last)) continue;
+    // The dictionary rows that change (first/last seen only grow, so a cache that lags
+    // behind another writer never undoes its update), locked in id order.
+    std::vector<std::int64_t> ids;
+    std::vector<std::optional<std::string>> units, kinds, firsts, lasts;
+    std::vector<std::size_t> dirty;
+    for (std::size_t i = 0; i < dict_.size(); ++i)
+      if (dict_[i].dirty) dirty.push_back(i);
+    std::sort(dirty.begin(), dirty.end(), [this](std::size_t a, std::size_t b) { return dict_[a].id < dict_[b].id; });
+    auto ms_text = [](const std::optional<TimeMs>& t) {
+      return t ? std::optional<std::string>(std::to_string(*t)) : std::nullopt;
+    };
+    for (auto i : dirty) {
+      const auto& s = dict_[i];
       ids.push_back(s.id);
-      units.push_back(unit ? c.unit : std::nullopt);
-      kinds.push_back(kind ? c.kind : std::nullopt);
-      firsts.push_back(first ? std::optional<std::string>(std::to_string(*c.first)) : std::nullopt);
-      lasts.push_back(last ? std::optional<std::string>(std::to_string(*c.last)) : std::nullopt);
+      units.push_back(s.unit);
+      kinds.push_back(s.kind);
+      firsts.push_back(ms_text(s.first_seen));
+      lasts.push_back(ms_text(s.last_seen));
     }
     if (!ids.empty()) {
-      // Sorted by id (the lock order); the parallel arrays follow.
-      std::vector<std::size_t> order(ids.size());
-      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-      std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
-      std::vector<std::int32_t> sids;
-      std::vector<std::optional<std::string>> su, sk, sf, sl;
-      for (auto i : order) {
-        sids.push_back(ids[i]);
-        su.push_back(units[i]);
-        sk.push_back(kinds[i]);
-        sf.push_back(firsts[i]);
-        sl.push_back(lasts[i]);
-      }
-      const auto id_list = int_array(sids);
+      const auto id_list = int_array(ids);
       conn_->exec(kLockSensors, {id_list});
-      conn_->exec(kUpdateSensors, {id_list, text_array(su), text_array(sk), text_array(sf), text_array(sl)});
+      conn_->exec(kUpdateSensors, {id_list, text_array(units), text_array(kinds), text_array(firsts), text_array(lasts)});
     }
     if (!stored.empty()) {
       // The follow log, in commit order (see the top of this file).
@@ -460,23 +408,15 @@ class PgWriter final : public StoreWriter {
       conn_->copy_in("COPY changes(sensor_id, ts_list) FROM STDIN", log);
     }
     txn.commit();
-    // Only now is the dictionary cache updated: a rolled-back batch leaves it as stored.
-    for (auto& [name, s] : sensors_) {
-      const auto it = changes.find(s.id);
-      if (it == changes.end()) continue;
-      const auto& c = it->second;
-      if (c.unit) s.unit = c.unit;
-      if (c.kind) s.kind = c.kind;
-      if (c.first && (!s.first_seen || *c.first < *s.first_seen)) s.first_seen = c.first;
-      if (c.last && (!s.last_seen || *c.last > *s.last_seen)) s.last_seen = c.last;
-    }
+    for (auto i : dirty) dict_[i].dirty = false;
     return st;
   }
 
   std::string url_;
   WriterOptions opt_;
   std::unique_ptr<pq::Conn> conn_;
-  std::unordered_map<std::string, SensorState> sensors_;
+  SensorDictionary dict_;
+  BatchPlan plan_;
   std::set<TimeMs> known_[3];  // partition starts that exist, per kPartitioned table
   std::string copy_;           // COPY text of the batch being written
 };
