@@ -110,7 +110,6 @@ store_location() {
       ;;
     *) fail "SENSORPIPE_TEST_BACKEND=${SENSORPIPE_TEST_BACKEND}: no such backend in this build of the tests" ;;
   esac
-  echo "$STORE_LOCATION"
 }
 
 # stored_rows DB [history-query options...]: the stored raw readings as JSON Lines, in
