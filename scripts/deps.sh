@@ -11,7 +11,8 @@ BUILD_PACKAGES=(g++ cmake make pkg-config libssl-dev libpaho-mqttpp-dev libpaho-
   libpq-dev)
 # Run: the broker, and node/npm for the pinned dashboard assets (uPlot).
 RUN_PACKAGES=(mosquitto nodejs npm openssl)
-# Test: browser, a PostgreSQL server (tests start a private one), fuzzing toolchain, shells for completion tests, CLI peers used in assertions.
+# Test: browser, fuzzing toolchain, shells for completion tests, CLI peers used in assertions,
+# a PostgreSQL server and psql (tests start a private server each: tests/lib/pg.sh).
 TEST_PACKAGES=(chromium clang libclang-rt-14-dev libfuzzer-14-dev sqlite3 mosquitto-clients curl zsh fish
   bash-completion procps dpkg-dev lintian systemd file man-db
   postgresql)
