@@ -9,13 +9,15 @@ cd "$(dirname "$0")/.."
 # cairo and pango draw history-query's chart images).
 BUILD_PACKAGES=(g++ cmake make pkg-config libssl-dev libpaho-mqttpp-dev libpaho-mqtt-dev libwebsocketpp-dev
   libboost-dev libcli11-dev nlohmann-json3-dev libfmt-dev catch2 libsqlite3-dev libcairo2-dev libpango1.0-dev
-  libfontconfig-dev)
+  libfontconfig-dev libpq-dev)
 # Run: the broker, node/npm for the pinned dashboard assets (uPlot), the charts' font.
 RUN_PACKAGES=(mosquitto nodejs npm openssl fonts-dejavu-core)
 # Test: browser, fuzzing toolchain, shells for completion tests, CLI peers used in assertions
-# (pdfinfo from poppler-utils checks chart PDFs).
+# (pdfinfo from poppler-utils checks chart PDFs), a PostgreSQL server and psql (tests start a
+# private server each: tests/lib/pg.sh).
 TEST_PACKAGES=(chromium clang libclang-rt-14-dev libfuzzer-14-dev sqlite3 mosquitto-clients curl zsh fish
-  bash-completion procps dpkg-dev lintian systemd file man-db time poppler-utils)
+  bash-completion procps dpkg-dev lintian systemd file man-db time poppler-utils
+  postgresql)
 # Bench: the peers we measure against.
 BENCH_PACKAGES=(sqlite-utils hyperfine bc time python3 gnuplot-nox)
 

@@ -1,8 +1,8 @@
 // Picking the storage backend from the location, in one place (see open.h).
 //
-// A new backend is one more case here: PostgreSQL plugs in where SENSORPIPE_WITH_POSTGRES
-// is tested below (store/postgres/backend.h then declares postgres::open_writer,
-// open_reader and library_version, like store/sqlite/backend.h).
+// A new backend is one more case here. PostgreSQL (lib/store/postgres, built when
+// SENSORPIPE_WITH_POSTGRES) plugs in below: store/postgres/backend.h declares
+// postgres::open_writer, open_reader and library_version, like store/sqlite/backend.h.
 #include "store/open.h"
 
 #include "core/errors.h"

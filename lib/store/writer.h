@@ -5,12 +5,15 @@
 // and per-hour roll-ups, which always equal what the raw rows give. maintain() applies
 // retention in small steps so the write loop never stalls on it. Each backend is a
 // subclass (lib/store/sqlite/, ...) chosen by open() from the location (store/open.h);
-// the work that is no SQL is shared (store/batch_plan.h). Calls must not overlap, but may come from different threads one
-// after the other (db-store commits on a worker thread while it parses the next batch).
+// the work that is no SQL is shared (store/batch_plan.h). The PostgreSQL writer survives
+// a lost connection: write() keeps its batch, reconnects with back-off and tries again
+// (see on_state, keep_trying). Calls must not overlap, but may come from different threads
+// one after the other (db-store commits on a worker thread while it parses the next batch).
 // Failures throw RuntimeError; a failed write leaves the database as it was before it.
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,6 +31,12 @@ struct WriterOptions {
   // more. open() refuses it for a backend that has no such setting.
   std::optional<int> cache_mib;
   int busy_timeout_ms = 10'000;          // how long to wait for another writer's lock
+  // PostgreSQL: told each change of the connection's state ("lost the connection ...",
+  // "connected again ..."), on the thread calling write(); the tool prints it. May be empty.
+  std::function<void(const std::string&)> on_state;
+  // PostgreSQL: asked between reconnection attempts while the server is away; false makes
+  // write() give up and throw (the batch is then not stored). Empty = keep trying.
+  std::function<bool()> keep_trying;
 };
 
 // What one commit (or a whole run) did.

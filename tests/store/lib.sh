@@ -164,11 +164,17 @@ store_integrity() {
 }
 
 # store_location NAME: where a test's database NAME lives: an SQLite file in the test's
-# directory today (a PostgreSQL URL when SENSORPIPE_TEST_BACKEND=postgres, wired in by
-# the PostgreSQL backend).
+# directory, or with SENSORPIPE_TEST_BACKEND=postgres a database NAME on a private
+# PostgreSQL server (tests/lib/pg.sh) that this file starts when it is sourced (so the
+# server lives as long as the test's shell); the database is made on first use.
 store_location() {
   case "$(store_backend)" in
     sqlite) echo "$T/$1.db" ;;
+    postgres)
+      [[ -n "${PG_URL:-}" ]] || fail "store_location: no PostgreSQL server (tests/store/lib.sh starts one when sourced)"
+      [[ -n $(pg_sql "SELECT 1 FROM pg_database WHERE datname = '$1'") ]] || pg_sql "CREATE DATABASE \"$1\"" >/dev/null
+      echo "postgresql:///$1?host=$PG_DIR&port=$PG_PORT&user=postgres"
+      ;;
     *) fail "SENSORPIPE_TEST_BACKEND=${SENSORPIPE_TEST_BACKEND}: no such backend in this build of the tests" ;;
   esac
 }
@@ -187,3 +193,9 @@ stored_count() {
   shift
   history-query -d "$db" "$@" | wc -l
 }
+
+# With SENSORPIPE_TEST_BACKEND=postgres, one private server for the whole script.
+if [[ $(store_backend) == postgres ]]; then
+  source "$SP_SRC/tests/lib/pg.sh"
+  pg_start || fail "no PostgreSQL server for SENSORPIPE_TEST_BACKEND=postgres"
+fi

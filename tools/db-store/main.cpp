@@ -12,6 +12,7 @@
 #include "cli/db_options.h"
 #include "cli/tool.h"
 #include "core/errors.h"
+#include "core/signals.h"
 #include "store/ingest.h"
 #include "store/open.h"
 #include "store/writer.h"
@@ -105,6 +106,10 @@ int main(int argc, char** argv) {
     wopt.retain_rollups = o.retain_rollups;
     if (cache) wopt.cache_mib = static_cast<int>(*cache >> 20);
     wopt.busy_timeout_ms = static_cast<int>(o.busy_timeout);
+    // PostgreSQL: one stderr line per connection state change; while the server is away the
+    // batch waits (and input with it), until it is back or a stop is requested.
+    wopt.on_state = [&tool](const std::string& message) { tool.diag().info(message); };
+    wopt.keep_trying = [] { return !stop_requested(); };
     auto writer = store::StoreWriter::open(cli::require_db(o.db), wopt);
 
     std::optional<LineWriter> out;
