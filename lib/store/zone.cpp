@@ -193,6 +193,8 @@ class TzifZone final : public TimeZone {
     }
     return lo * 1000;
   }
+
+  TimeMs utc_offset(TimeMs ts) const override { return offset_at(floor_div(ts, 1000)) * 1000; }
 };
 
 std::int64_t be(const unsigned char* p, int n) {
@@ -262,6 +264,18 @@ std::shared_ptr<TzifZone> parse_tzif(const std::string& bytes) {
 }
 
 }  // namespace
+
+TimeMs TimeZone::from_wall_clock(TimeMs wall) const {
+  // Try the offset in force a day earlier (so a repeated hour reads as its first
+  // occurrence), then the one at the instant that gives; if neither reproduces `wall`,
+  // it lies in a gap and the earlier offset stands.
+  const TimeMs before = utc_offset(wall - 86'400'000);
+  const TimeMs first = wall - before;
+  if (utc_offset(first) == before) return first;
+  const TimeMs after = utc_offset(first);
+  const TimeMs second = wall - after;
+  return utc_offset(second) == after ? second : first;
+}
 
 std::shared_ptr<const TimeZone> TimeZone::load(const std::string& name) {
   if (name.empty() || name.front() == '/' || name.find("..") != std::string::npos) unknown(name);

@@ -30,6 +30,13 @@ class TimeZone {
   // The first instant of local day `day`: local midnight, or the first local time after
   // it when midnight falls into a gap (a zone that moves its clocks at midnight).
   virtual TimeMs day_start(std::int64_t day) const = 0;
+  // The zone's offset from UTC at instant `ts`, in milliseconds (east positive).
+  virtual TimeMs utc_offset(TimeMs ts) const = 0;
+  // The instant a wall-clock time in this zone names; `wall` is that local date and
+  // time counted as if it were UTC (device payloads such as Tasmota's "Time" carry no
+  // offset). A time the clocks skip reads with the offset before the change, a repeated
+  // one as its first occurrence.
+  TimeMs from_wall_clock(TimeMs wall) const;
 };
 
 }  // namespace sensorpipe::store

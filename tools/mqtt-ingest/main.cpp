@@ -18,6 +18,7 @@
 #include "core/signals.h"
 #include "mqtt/client.h"
 #include "mqtt/normalize.h"
+#include "store/zone.h"
 
 using namespace sensorpipe;
 
@@ -36,6 +37,12 @@ struct Options {
   std::string sensor_field;
   bool meta = false;
   std::string max_payload = "1M";
+  std::string preset;
+  bool split = false;
+  bool keep_case = false;
+  std::vector<std::string> drop;
+  std::vector<std::string> states;
+  std::string payload_tz;
 };
 
 }  // namespace
@@ -63,6 +70,19 @@ int main(int argc, char** argv) {
       ->type_name("NAME");
   app.add_flag("--meta", o.meta, "Add \"topic\", \"qos\" and \"retain\" fields");
   app.add_option("--max-payload", o.max_payload, "Skip payloads larger than SIZE (default 1M)")->type_name("SIZE");
+  app.add_option("--preset", o.preset,
+                 "Read the payloads of NAME devices: zigbee2mqtt, tasmota, shelly or esphome (units, kinds, "
+                 "availability)")
+      ->type_name("NAME");
+  app.add_flag("--split", o.split, "Split every JSON object into one reading per field, even one with \"value\"");
+  app.add_option("--drop", o.drop, "Drop payload field NAME or PATH (a/b or a.b) when splitting (repeatable)")
+      ->type_name("FIELD");
+  app.add_option("--state-field", o.states, "Keep string field NAME as a state reading when splitting (repeatable)")
+      ->type_name("NAME");
+  app.add_flag("--keep-case", o.keep_case, "Keep the payload's field names' case in sensor names (default lower case)");
+  app.add_option("--payload-tz", o.payload_tz,
+                 "Read payload times without an offset (Tasmota's \"Time\") as local time in ZONE, e.g. Europe/Berlin")
+      ->type_name("ZONE");
   cli::add_output_options(app, o.output);
   if (auto status = tool.parse(argc, argv)) return *status;
 
@@ -82,6 +102,15 @@ int main(int argc, char** argv) {
     const auto max_payload = cli::parse_size(o.max_payload);
     if (!max_payload || *max_payload == 0) throw UsageError("--max-payload: expected a size such as 65536, 64k or 1M");
     norm.max_payload_bytes = *max_payload;
+    if (!o.preset.empty()) norm.payload.preset = mqtt::preset_from_name(o.preset);
+    norm.payload.split_always = o.split;
+    norm.payload.keep_case = o.keep_case;
+    norm.payload.drop = o.drop;
+    norm.payload.states = o.states;
+    if (!o.payload_tz.empty()) {
+      std::shared_ptr<const store::TimeZone> zone = store::TimeZone::load(o.payload_tz);
+      norm.payload.local_to_utc = [zone](TimeMs wall) { return zone->from_wall_clock(wall); };
+    }
 
     mqtt::ClientOptions copts;
     copts.conn = o.mqtt.conn;
@@ -116,16 +145,22 @@ int main(int argc, char** argv) {
         diag.bad_input(fmt::format("message {} on {}", received, m.topic), error);
         return;
       }
-      try {
-        out.write_line(line);
-      } catch (const OutputClosed&) {
-        output_closed = closing = true;
-        request_stop();
-        return;
-      }
-      if (o.count && ++emitted >= *o.count) {
-        closing = true;
-        request_stop();
+      // One message may give several readings (a split object), one per line.
+      for (std::size_t begin = 0; begin <= line.size();) {
+        const std::size_t end = std::min(line.find('\n', begin), line.size());
+        try {
+          out.write_line(std::string_view(line).substr(begin, end - begin));
+        } catch (const OutputClosed&) {
+          output_closed = closing = true;
+          request_stop();
+          return;
+        }
+        if (o.count && ++emitted >= *o.count) {
+          closing = true;
+          request_stop();
+          return;
+        }
+        begin = end + 1;
       }
     });
     client.start();

@@ -1,0 +1,70 @@
+// Device ecosystems' payload conventions: field meanings (unit, kind), fields to drop,
+// string states to keep, timestamp fields and availability topics, per preset.
+//
+// Used by mqtt::Normalizer when it splits an object payload into one reading per field
+// (see normalize.h). All functions are pure and thread-safe; nothing here throws except
+// preset_from_name (UsageError for an unknown name).
+#pragma once
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time.h"
+
+namespace sensorpipe::mqtt {
+
+enum class Preset { None, Zigbee2mqtt, Tasmota, Shelly, Esphome };
+
+// "zigbee2mqtt", "tasmota", "shelly", "esphome"; throws UsageError otherwise.
+Preset preset_from_name(std::string_view name);
+
+// How object payloads become readings (mqtt-ingest's payload options).
+struct PayloadRules {
+  Preset preset = Preset::None;
+  bool split_always = false;        // --split: split even an object that has "value"
+  bool keep_case = false;           // --keep-case: field names not lower-cased in sensor names
+  std::vector<std::string> drop;    // --drop: more fields to drop (a name, or a path a/b or a.b)
+  std::vector<std::string> states;  // --state-field: more string fields kept as states
+  // --payload-tz: wall-clock time (ms as if it were UTC) to the instant in the payload's
+  // zone. Empty: times without an offset are ignored and the receive time stamps the reading.
+  std::function<TimeMs(TimeMs)> local_to_utc;
+};
+
+// What a field's name says about its value.
+struct FieldMeaning {
+  const char* unit;  // nullptr: no unit (the ecosystem does not fix one)
+  const char* kind;
+};
+
+// The meaning of field `key` (lower case, the last level of its path), or nullptr. A table entry matches the key itself or a key ending in "_" + entry
+// ("device_temperature"); the preset's own entries are tried before the common ones.
+const FieldMeaning* field_meaning(Preset p, std::string_view key);
+
+// Whether the field is dropped: by the defaults of the preset or the user's list.
+bool field_dropped(const PayloadRules& r, std::string_view path, std::string_view key);
+// Whether a string field is a state worth a reading ("state":"ON", Tasmota "POWER1":"OFF").
+bool field_is_state(const PayloadRules& r, std::string_view key);
+// Whether a top-level field carries the message's time (ts, time, last_seen, timestamp).
+bool field_is_time(std::string_view key);
+
+// The sensor-name prefix of a topic: the topic itself, or for Tasmota without its last
+// level SENSOR or STATE ("tele/plug1/SENSOR" -> "tele/plug1").
+std::string_view sensor_base(Preset p, std::string_view topic);
+
+// For a topic the preset publishes device availability on (Zigbee2MQTT .../availability
+// and bridge/state, Tasmota .../LWT, Shelly .../online, ESPHome .../status): true.
+bool is_availability_topic(Preset p, std::string_view topic);
+// "online" or "offline" from such a payload (online, Online, true, {"state":"online"});
+// nullopt for anything else.
+std::optional<std::string> availability_value(std::string_view payload);
+
+// The topic level that names a plain payload's quantity: ESPHome <node>/sensor/<name>/state
+// -> <name>, otherwise the last level.
+std::string_view plain_key(Preset p, std::string_view topic);
+
+// ASCII lower case.
+std::string lower(std::string_view s);
+
+}  // namespace sensorpipe::mqtt
