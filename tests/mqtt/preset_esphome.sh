@@ -1,0 +1,20 @@
+# mqtt-ingest --preset esphome through a real mosquitto: <node>/sensor/<name>/state plain
+# values get the unit and kind their name implies, binary sensors ON/OFF become booleans,
+# <node>/status online/offline becomes "availability" readings.
+source "$SP_SRC/tests/lib/common.sh"
+source "$SP_SRC/tests/mqtt/lib.sh"
+source "$SP_SRC/tests/mqtt/devices_lib.sh"
+start_mosquitto
+ingest_device esp 5 --preset esphome <<'EOF2'
+livingroom/status online
+livingroom/sensor/temperature/state 21.50
+livingroom/sensor/desk_humidity/state 40.3
+livingroom/binary_sensor/motion/state OFF
+livingroom/status offline
+EOF2
+assert_eq '{"sensor":"livingroom/status","value":"online","kind":"availability"}
+{"sensor":"livingroom/sensor/temperature/state","value":21.5,"unit":"°C","kind":"temperature"}
+{"sensor":"livingroom/sensor/desk_humidity/state","value":40.3,"unit":"%","kind":"humidity"}
+{"sensor":"livingroom/binary_sensor/motion/state","value":false}
+{"sensor":"livingroom/status","value":"offline","kind":"availability"}' "$(cat "$T/esp.got")" "readings"
+pass "esphome states and status become readings"
