@@ -95,7 +95,12 @@ bool Normalizer::split_object(const MessageView& m, std::string& out, std::strin
   for (const auto& mem : members_) {
     if (field_is_time(mem.key)) {
       if (!payload_time(mem, error)) return false;
-    } else if (mem.key == sensor_key && mem.type == json::Type::String && mem.raw.size() > 2) {
+    } else if (mem.key == sensor_key) {
+      // The data contract's rule for a sensor id, as for an object with "value".
+      if (mem.type != json::Type::String || mem.raw.size() <= 2) {
+        error = fmt::format("\"{}\" must be a non-empty string", mem.key);
+        return false;
+      }
       base = json::unescape_string(mem.raw);
     }
   }
@@ -129,9 +134,9 @@ bool Normalizer::split_object(const MessageView& m, std::string& out, std::strin
         const double v = json::number_value(mem.raw);
         if (!std::isfinite(v)) continue;
         reading_.value = v;
-        if (const FieldMeaning* fm = field_meaning(rules.preset, key)) {
+        if (const auto fm = meaning_of(rules, key)) {
           if (fm->unit) reading_.unit = fm->unit;
-          reading_.kind = fm->kind;
+          if (fm->kind) reading_.kind = fm->kind;
         }
       } else if (mem.type == json::Type::Bool) {
         reading_.value = mem.raw[0] == 't';
@@ -280,10 +285,13 @@ bool Normalizer::normalize(const MessageView& m, TimeMs now, std::string& out, s
         return false;
       }
       reading_.value = v;
-      if (const FieldMeaning* fm = field_meaning(opts_.payload.preset, lower(plain_key(opts_.payload.preset, m.topic)));
-          fm && opts_.payload.preset != Preset::None) {
-        if (fm->unit) reading_.unit = fm->unit;
-        reading_.kind = fm->kind;
+      // Only with a preset or the user's own rules: a topic's last level is often no quantity.
+      const auto& rules = opts_.payload;
+      if (rules.preset != Preset::None || !rules.units.empty()) {
+        if (const auto fm = meaning_of(rules, lower(plain_key(rules.preset, m.topic)), rules.preset != Preset::None)) {
+          if (fm->unit) reading_.unit = fm->unit;
+          if (fm->kind) reading_.kind = fm->kind;
+        }
       }
     } else if (is_json && type == json::Type::Null) {
       error = "null payload";

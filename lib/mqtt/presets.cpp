@@ -111,6 +111,29 @@ const FieldMeaning* field_meaning(Preset p, std::string_view key) {
   return m ? m : find(kCommon, key);
 }
 
+std::optional<FieldMeaning> meaning_of(const PayloadRules& r, std::string_view key, bool tables) {
+  for (const auto& u : r.units)
+    if (entry_matches(u.name, key)) return FieldMeaning{u.unit.c_str(), u.kind.empty() ? nullptr : u.kind.c_str()};
+  if (!tables) return std::nullopt;
+  if (const FieldMeaning* m = field_meaning(r.preset, key)) return *m;
+  return std::nullopt;
+}
+
+FieldRule parse_field_rule(std::string_view text) {
+  const auto eq = text.find('=');
+  if (eq == 0 || eq == std::string_view::npos || eq + 1 == text.size())
+    throw UsageError("--field-unit: expected NAME=UNIT or NAME=UNIT,KIND, got '" + std::string(text) + "'");
+  FieldRule rule;
+  rule.name = lower(text.substr(0, eq));
+  const std::string_view rest = text.substr(eq + 1);
+  const auto comma = rest.find(',');
+  rule.unit = std::string(rest.substr(0, comma));
+  if (comma != std::string_view::npos) rule.kind = std::string(rest.substr(comma + 1));
+  if (rule.unit.empty() || (comma != std::string_view::npos && rule.kind.empty()))
+    throw UsageError("--field-unit: expected NAME=UNIT or NAME=UNIT,KIND, got '" + std::string(text) + "'");
+  return rule;
+}
+
 bool field_dropped(const PayloadRules& r, std::string_view path, std::string_view key) {
   for (const char* d : kDropCommon)
     if (key == d) return true;

@@ -20,6 +20,15 @@ enum class Preset { None, Zigbee2mqtt, Tasmota, Shelly, Esphome };
 // "zigbee2mqtt", "tasmota", "shelly", "esphome"; throws UsageError otherwise.
 Preset preset_from_name(std::string_view name);
 
+// A user's meaning for a field name (--field-unit NAME=UNIT[,KIND]).
+struct FieldRule {
+  std::string name;  // lower case; matches as a table entry does (see field_meaning)
+  std::string unit;
+  std::string kind;  // empty: none
+};
+// Parses "NAME=UNIT" or "NAME=UNIT,KIND"; throws UsageError naming --field-unit.
+FieldRule parse_field_rule(std::string_view text);
+
 // How object payloads become readings (mqtt-ingest's payload options).
 struct PayloadRules {
   Preset preset = Preset::None;
@@ -27,6 +36,7 @@ struct PayloadRules {
   bool keep_case = false;           // --keep-case: field names not lower-cased in sensor names
   std::vector<std::string> drop;    // --drop: more fields to drop (a name, or a path a/b or a.b)
   std::vector<std::string> states;  // --state-field: more string fields kept as states
+  std::vector<FieldRule> units;     // --field-unit: tried before the preset's table
   // --payload-tz: wall-clock time (ms as if it were UTC) to the instant in the payload's
   // zone. Empty: times without an offset are ignored and the receive time stamps the reading.
   std::function<TimeMs(TimeMs)> local_to_utc;
@@ -41,6 +51,8 @@ struct FieldMeaning {
 // The meaning of field `key` (lower case, the last level of its path), or nullptr. A table entry matches the key itself or a key ending in "_" + entry
 // ("device_temperature"); the preset's own entries are tried before the common ones.
 const FieldMeaning* field_meaning(Preset p, std::string_view key);
+// The user's rules first, then (with `tables`) field_meaning(); the pointers live as long as `r`.
+std::optional<FieldMeaning> meaning_of(const PayloadRules& r, std::string_view key, bool tables = true);
 
 // Whether the field is dropped: by the defaults of the preset or the user's list.
 bool field_dropped(const PayloadRules& r, std::string_view path, std::string_view key);

@@ -98,6 +98,21 @@ TEST_CASE("an object without value splits into one reading per field", "[normali
         R"({"sensor":"home/k/label","ts":"2026-11-18T11:06:40.000Z","value":"x"})"
         "\n"
         R"({"sensor":"home/k/inner/B","ts":"2026-11-18T11:06:40.000Z","value":1})");
+  // The user's units win over the tables, for fields and (even without a preset) plain values.
+  NormalizeOptions u;
+  u.payload.units = {sensorpipe::mqtt::parse_field_rule("pm25=µg/m³,pm25"),
+                     sensorpipe::mqtt::parse_field_rule("temperature=K")};
+  CHECK(norm("air", R"({"pm25":12,"temperature":293.1})", u) ==
+        R"({"sensor":"air/pm25","ts":"2026-11-18T11:06:40.000Z","value":12,"unit":"µg/m³","kind":"pm25"})"
+        "\n"
+        R"({"sensor":"air/temperature","ts":"2026-11-18T11:06:40.000Z","value":293.1,"unit":"K"})");
+  CHECK(norm("home/air/outdoor_pm25", "7", u).find(R"("unit":"µg/m³","kind":"pm25")") != std::string::npos);
+  CHECK(norm("home/air/humidity", "7", u).find("unit") == std::string::npos);
+  CHECK_THROWS_AS(sensorpipe::mqtt::parse_field_rule("pm25"), UsageError);
+  CHECK_THROWS_AS(sensorpipe::mqtt::parse_field_rule("pm25=ug,"), UsageError);
+  // A sensor member names the readings, under the data contract's rule.
+  CHECK(norm("t", R"({"sensor":"dev7","a":1})") == R"({"sensor":"dev7/a","ts":"2026-11-18T11:06:40.000Z","value":1})");
+  CHECK(norm("t", R"({"sensor":5,"a":1})") == R"(ERROR: "sensor" must be a non-empty string)");
   // A time field with an offset or an epoch number is every reading's time.
   CHECK(norm("d", R"({"a":1,"timestamp":1795000060})") ==
         R"({"sensor":"d/a","ts":"2026-11-18T11:07:40.000Z","value":1})");

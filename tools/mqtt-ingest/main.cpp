@@ -42,6 +42,7 @@ struct Options {
   bool keep_case = false;
   std::vector<std::string> drop;
   std::vector<std::string> states;
+  std::vector<std::string> units;
   std::string payload_tz;
 };
 
@@ -79,6 +80,9 @@ int main(int argc, char** argv) {
       ->type_name("FIELD");
   app.add_option("--state-field", o.states, "Keep string field NAME as a state reading when splitting (repeatable)")
       ->type_name("NAME");
+  app.add_option("--field-unit", o.units,
+                 "Give payload field or topic level NAME this UNIT (and KIND), e.g. pm25=ug/m3,pm25 (repeatable)")
+      ->type_name("NAME=UNIT[,KIND]");
   app.add_flag("--keep-case", o.keep_case, "Keep the payload's field names' case in sensor names (default lower case)");
   app.add_option("--payload-tz", o.payload_tz,
                  "Read payload times without an offset (Tasmota's \"Time\") as local time in ZONE, e.g. Europe/Berlin")
@@ -107,6 +111,7 @@ int main(int argc, char** argv) {
     norm.payload.keep_case = o.keep_case;
     norm.payload.drop = o.drop;
     norm.payload.states = o.states;
+    for (const auto& u : o.units) norm.payload.units.push_back(mqtt::parse_field_rule(u));
     if (!o.payload_tz.empty()) {
       std::shared_ptr<const store::TimeZone> zone = store::TimeZone::load(o.payload_tz);
       norm.payload.local_to_utc = [zone](TimeMs wall) { return zone->from_wall_clock(wall); };
