@@ -104,8 +104,12 @@ bool Normalizer::split_object(const MessageView& m, std::string& out, std::strin
       base = json::unescape_string(mem.raw);
     }
   }
-  // Topic fields and --meta are context shared by every reading of the message.
+  // Topic fields and --meta are context shared by every reading of the message; a
+  // {sensor} level from --topic-fields names them unless the payload does.
+  const bool named_by_payload = has_key(members_, sensor_key);
+  reading_.sensor.clear();
   add_topic_fields(m, false);
+  if (!reading_.sensor.empty() && !named_by_payload) base = reading_.sensor;
   reading_.unit.reset();
   reading_.kind.reset();
   add_meta(m);

@@ -113,6 +113,13 @@ TEST_CASE("an object without value splits into one reading per field", "[normali
   // A sensor member names the readings, under the data contract's rule.
   CHECK(norm("t", R"({"sensor":"dev7","a":1})") == R"({"sensor":"dev7/a","ts":"2026-11-18T11:06:40.000Z","value":1})");
   CHECK(norm("t", R"({"sensor":5,"a":1})") == R"(ERROR: "sensor" must be a non-empty string)");
+  // --topic-fields: a {sensor} level names the readings, other levels are fields of each.
+  NormalizeOptions tf;
+  tf.topic_fields.emplace("zigbee2mqtt/{room}/{sensor}");
+  CHECK(norm("zigbee2mqtt/hall/th", R"({"temperature":20,"battery":90})", tf) ==
+        R"({"sensor":"th/temperature","ts":"2026-11-18T11:06:40.000Z","value":20,"unit":"°C","kind":"temperature","room":"hall"})"
+        "\n"
+        R"({"sensor":"th/battery","ts":"2026-11-18T11:06:40.000Z","value":90,"unit":"%","kind":"battery","room":"hall"})");
   // A time field with an offset or an epoch number is every reading's time.
   CHECK(norm("d", R"({"a":1,"timestamp":1795000060})") ==
         R"({"sensor":"d/a","ts":"2026-11-18T11:07:40.000Z","value":1})");
