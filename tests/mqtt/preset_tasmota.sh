@@ -2,7 +2,7 @@
 # Tasmota publishes them (ENERGY object, local "Time" without an offset) become one
 # reading per measurement named tele/<device>/<path>, stamped with Time read in
 # --payload-tz; the LWT (Online/Offline) becomes "availability" readings; a user's --drop
-# removes a field.
+# removes a field; an unknown preset or zone is a usage error.
 source "$SP_SRC/tests/lib/common.sh"
 source "$SP_SRC/tests/mqtt/lib.sh"
 source "$SP_SRC/tests/mqtt/devices_lib.sh"
@@ -24,4 +24,11 @@ assert_eq '{"sensor":"tele/plug1/LWT","value":"online","kind":"availability"}
 {"sensor":"tele/plug1/uptimesec","ts":"2026-07-01T09:00:00.000Z","value":3614}
 {"sensor":"tele/plug1/power","ts":"2026-07-01T09:00:00.000Z","value":"ON"}' \
   "$(sed '/"kind":"availability"/s/,"ts":"[^"]*"//' "$T/tas.out")" "readings (winter time +1, summer time +2)"
+# Misused payload options are usage errors naming the option.
+run mqtt-ingest -t x --preset tasmot
+assert_eq 2 "$status" "--preset tasmot exit status"
+assert_contains "$err" "mqtt-ingest: error: --preset: expected zigbee2mqtt, tasmota, shelly or esphome, got 'tasmot'" "--preset error"
+run mqtt-ingest -t x --payload-tz Europe/Berlinn
+assert_eq 2 "$status" "--payload-tz Europe/Berlinn exit status"
+assert_contains "$err" "mqtt-ingest: error: --payload-tz: unknown time zone 'Europe/Berlinn'" "--payload-tz error"
 pass "tasmota SENSOR, STATE and LWT become readings in the device's time zone"

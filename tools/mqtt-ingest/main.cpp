@@ -1,7 +1,8 @@
 // mqtt-ingest: subscribe to MQTT topics and write every message as a JSON Lines reading.
 //
-// Payloads are normalised by mqtt::Normalizer (JSON objects, numbers, booleans, text);
-// bad ones are reported on stderr and skipped. Each reading is written and flushed
+// Payloads are normalised by mqtt::Normalizer (JSON objects, numbers, booleans, text;
+// device objects split into one reading per field, --preset); bad ones are reported on
+// stderr and skipped. Each reading is written and flushed
 // before Paho acknowledges the message to the broker, so with QoS 1 and --persistent
 // nothing is lost across a crash (at-least-once). One thread writes stdout.
 #include <poll.h>
@@ -113,7 +114,12 @@ int main(int argc, char** argv) {
     norm.payload.states = o.states;
     for (const auto& u : o.units) norm.payload.units.push_back(mqtt::parse_field_rule(u));
     if (!o.payload_tz.empty()) {
-      std::shared_ptr<const store::TimeZone> zone = store::TimeZone::load(o.payload_tz);
+      std::shared_ptr<const store::TimeZone> zone;
+      try {
+        zone = store::TimeZone::load(o.payload_tz);
+      } catch (const UsageError& e) {
+        throw UsageError(std::string("--payload-tz: ") + e.what());
+      }
       norm.payload.local_to_utc = [zone](TimeMs wall) { return zone->from_wall_clock(wall); };
     }
 
