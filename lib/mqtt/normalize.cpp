@@ -253,12 +253,12 @@ bool Normalizer::normalize(const MessageView& m, TimeMs now, std::string& out, s
   members_.clear();
 
   if (opts_.payload.preset != Preset::None && is_availability_topic(opts_.payload.preset, m.topic)) {
-    auto state = availability_value(text);
-    if (!state) {
+    const auto online = availability_value(text);
+    if (!online) {
       error = "availability payload is neither online nor offline";
       return false;
     }
-    reading_.value = std::move(*state);
+    reading_.value = *online;
     reading_.kind = "availability";
     add_topic_fields(m, false);
     add_meta(m);

@@ -2,7 +2,8 @@
 //
 // Accepted payloads, tried in this order (surrounding whitespace ignored):
 //   on a preset's availability topic (PayloadRules, presets.h): online/offline in any
-//                     of the ecosystem's forms, one reading of kind "availability";
+//                     of the ecosystem's forms, one reading of kind "availability"
+//                     with the value true (online) or false (offline);
 //   a JSON object with "value" (and no --split)
 //                     members merged into the reading; "value", "ts", "unit", "kind"
 //                     and "sensor" picked up (sensor falls back to the topic);

@@ -179,7 +179,7 @@ bool is_availability_topic(Preset p, std::string_view topic) {
   }
 }
 
-std::optional<std::string> availability_value(std::string_view payload) {
+std::optional<bool> availability_value(std::string_view payload) {
   while (!payload.empty() && std::isspace(static_cast<unsigned char>(payload.front()))) payload.remove_prefix(1);
   while (!payload.empty() && std::isspace(static_cast<unsigned char>(payload.back()))) payload.remove_suffix(1);
   std::string text;
@@ -196,8 +196,8 @@ std::optional<std::string> availability_value(std::string_view payload) {
     text = std::string(payload);
   }
   text = lower(text);
-  if (text == "online" || text == "true") return std::string("online");
-  if (text == "offline" || text == "false") return std::string("offline");
+  if (text == "online" || text == "true") return true;
+  if (text == "offline" || text == "false") return false;
   return std::nullopt;
 }
 

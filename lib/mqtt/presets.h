@@ -68,9 +68,11 @@ std::string_view sensor_base(Preset p, std::string_view topic);
 // For a topic the preset publishes device availability on (Zigbee2MQTT .../availability
 // and bridge/state, Tasmota .../LWT, Shelly .../online, ESPHome .../status): true.
 bool is_availability_topic(Preset p, std::string_view topic);
-// "online" or "offline" from such a payload (online, Online, true, {"state":"online"});
-// nullopt for anything else.
-std::optional<std::string> availability_value(std::string_view payload);
+// true (online) or false (offline) from such a payload (online, Online, true,
+// {"state":"online"}); nullopt for anything else. A boolean rather than the text, so
+// that threshold rules (sensor-watch --below ...=0.5, booleans counting 1 and 0) can
+// fire on a device going offline.
+std::optional<bool> availability_value(std::string_view payload);
 
 // The topic level that names a plain payload's quantity: ESPHome <node>/sensor/<name>/state
 // -> <name>, otherwise the last level.

@@ -164,10 +164,10 @@ TEST_CASE("zigbee2mqtt device messages and availability", "[normalize][zigbee2mq
   CHECK(norm("zigbee2mqtt/door", R"({"contact":false,"last_seen":1795000000123})", o) ==
         R"({"sensor":"zigbee2mqtt/door/contact","ts":"2026-11-18T11:06:40.123Z","value":false})");
   const std::string online =
-      R"({"sensor":"zigbee2mqtt/plug/availability","ts":"2026-11-18T11:06:40.000Z","value":"online","kind":"availability"})";
+      R"({"sensor":"zigbee2mqtt/plug/availability","ts":"2026-11-18T11:06:40.000Z","value":true,"kind":"availability"})";
   CHECK(norm("zigbee2mqtt/plug/availability", R"({"state":"online"})", o) == online);
   CHECK(norm("zigbee2mqtt/plug/availability", "online", o) == online);
-  CHECK(norm("zigbee2mqtt/plug/availability", R"({"state":"offline"})", o).find(R"("value":"offline")") !=
+  CHECK(norm("zigbee2mqtt/plug/availability", R"({"state":"offline"})", o).find(R"("value":false,"kind":"availability")") !=
         std::string::npos);
   CHECK(norm("zigbee2mqtt/plug/availability", "maybe", o) == "ERROR: availability payload is neither online nor offline");
 }
@@ -221,8 +221,8 @@ TEST_CASE("tasmota SENSOR, STATE and LWT", "[normalize][tasmota]") {
         "\n"
         R"({"sensor":"tele/plug1/wifi/signal","ts":"2026-11-30T10:00:00.000Z","value":-62})");
   CHECK(norm("tele/plug1/LWT", "Online", o) ==
-        R"({"sensor":"tele/plug1/LWT","ts":"2026-11-18T11:06:40.000Z","value":"online","kind":"availability"})");
-  CHECK(norm("tele/plug1/LWT", "Offline", o).find(R"("value":"offline")") != std::string::npos);
+        R"({"sensor":"tele/plug1/LWT","ts":"2026-11-18T11:06:40.000Z","value":true,"kind":"availability"})");
+  CHECK(norm("tele/plug1/LWT", "Offline", o).find(R"("value":false,"kind":"availability")") != std::string::npos);
   // stat/.../POWER is the relay: on/off as ever.
   CHECK(norm("stat/plug1/POWER", "ON", o) == R"({"sensor":"stat/plug1/POWER","ts":"2026-11-18T11:06:40.000Z","value":true})");
 }
@@ -235,8 +235,8 @@ TEST_CASE("shelly gen1 values and gen2 status objects", "[normalize][shelly]") {
         R"({"sensor":"shellies/shellyplug-s-C45BBE/relay/0/energy","ts":"2026-11-18T11:06:40.000Z","value":1234,"unit":"Wmin","kind":"energy"})");
   CHECK(norm("shellies/shellyplug-s-C45BBE/relay/0", "on", o).find(R"("value":true})") != std::string::npos);
   CHECK(norm("shellies/shellyplug-s-C45BBE/online", "true", o) ==
-        R"({"sensor":"shellies/shellyplug-s-C45BBE/online","ts":"2026-11-18T11:06:40.000Z","value":"online","kind":"availability"})");
-  CHECK(norm("shellies/shellyplug-s-C45BBE/online", "false", o).find(R"("value":"offline")") != std::string::npos);
+        R"({"sensor":"shellies/shellyplug-s-C45BBE/online","ts":"2026-11-18T11:06:40.000Z","value":true,"kind":"availability"})");
+  CHECK(norm("shellies/shellyplug-s-C45BBE/online", "false", o).find(R"("value":false,"kind":"availability")") != std::string::npos);
   CHECK(norm("shellyplus1pm-a8032ab12345/status/switch:0",
              R"({"id":0,"source":"init","output":true,"apower":45.2,"voltage":230.1,"current":0.196,)"
              R"("aenergy":{"total":1234.567,"by_minute":[0.000,0.000,0.000],"minute_ts":1795000000},)"
@@ -263,8 +263,8 @@ TEST_CASE("esphome states and status", "[normalize][esphome]") {
         std::string::npos);
   CHECK(norm("livingroom/binary_sensor/motion/state", "ON", o).find(R"("value":true})") != std::string::npos);
   CHECK(norm("livingroom/status", "online", o) ==
-        R"({"sensor":"livingroom/status","ts":"2026-11-18T11:06:40.000Z","value":"online","kind":"availability"})");
-  CHECK(norm("livingroom/status", "offline", o).find(R"("value":"offline")") != std::string::npos);
+        R"({"sensor":"livingroom/status","ts":"2026-11-18T11:06:40.000Z","value":true,"kind":"availability"})");
+  CHECK(norm("livingroom/status", "offline", o).find(R"("value":false,"kind":"availability")") != std::string::npos);
   // Without a preset a plain number gets no unit, and a status topic is just text.
   CHECK(norm("livingroom/sensor/temperature/state", "21.50").find("unit") == std::string::npos);
   CHECK(norm("livingroom/status", "offline").find("availability") == std::string::npos);

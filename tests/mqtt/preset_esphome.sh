@@ -12,9 +12,9 @@ livingroom/sensor/desk_humidity/state 40.3
 livingroom/binary_sensor/motion/state OFF
 livingroom/status offline
 EOF2
-assert_eq '{"sensor":"livingroom/status","value":"online","kind":"availability"}
+assert_eq '{"sensor":"livingroom/status","value":true,"kind":"availability"}
 {"sensor":"livingroom/sensor/temperature/state","value":21.5,"unit":"°C","kind":"temperature"}
 {"sensor":"livingroom/sensor/desk_humidity/state","value":40.3,"unit":"%","kind":"humidity"}
 {"sensor":"livingroom/binary_sensor/motion/state","value":false}
-{"sensor":"livingroom/status","value":"offline","kind":"availability"}' "$(cat "$T/esp.got")" "readings"
+{"sensor":"livingroom/status","value":false,"kind":"availability"}' "$(cat "$T/esp.got")" "readings"
 pass "esphome states and status become readings"

@@ -13,7 +13,7 @@ shellies/shellyplug-s-C45BBE/relay/0/energy 1234
 shellyplus1pm-a8032ab12345/status/switch:0 {"id":0,"source":"init","output":true,"apower":45.2,"voltage":230.1,"current":0.196,"aenergy":{"total":1234.567,"by_minute":[0.000,0.000,0.000],"minute_ts":1795000000},"temperature":{"tC":42.1,"tF":107.8}}
 shellyplus1pm-a8032ab12345/online false
 EOF2
-assert_eq '{"sensor":"shellies/shellyplug-s-C45BBE/online","value":"online","kind":"availability"}
+assert_eq '{"sensor":"shellies/shellyplug-s-C45BBE/online","value":true,"kind":"availability"}
 {"sensor":"shellies/shellyplug-s-C45BBE/relay/0","value":true}
 {"sensor":"shellies/shellyplug-s-C45BBE/relay/0/power","value":45.21,"unit":"W","kind":"power"}
 {"sensor":"shellies/shellyplug-s-C45BBE/relay/0/energy","value":1234,"unit":"Wmin","kind":"energy"}
@@ -23,5 +23,5 @@ assert_eq '{"sensor":"shellies/shellyplug-s-C45BBE/online","value":"online","kin
 {"sensor":"shellyplus1pm-a8032ab12345/status/switch:0/current","value":0.196,"unit":"A","kind":"current"}
 {"sensor":"shellyplus1pm-a8032ab12345/status/switch:0/aenergy/total","value":1234.567,"unit":"Wh","kind":"energy"}
 {"sensor":"shellyplus1pm-a8032ab12345/status/switch:0/temperature/tc","value":42.1,"unit":"°C","kind":"temperature"}
-{"sensor":"shellyplus1pm-a8032ab12345/online","value":"offline","kind":"availability"}' "$(cat "$T/shelly.got")" "readings"
+{"sensor":"shellyplus1pm-a8032ab12345/online","value":false,"kind":"availability"}' "$(cat "$T/shelly.got")" "readings"
 pass "shelly gen1 values and gen2 switch status become readings"

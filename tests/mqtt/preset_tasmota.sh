@@ -13,7 +13,7 @@ tele/plug1/SENSOR {"Time":"2026-11-30T11:00:00","ENERGY":{"TotalStartTime":"2026
 tele/plug1/STATE {"Time":"2026-07-01T11:00:00","Uptime":"0T01:00:14","UptimeSec":3614,"Heap":25,"SleepMode":"Dynamic","Sleep":50,"LoadAvg":19,"MqttCount":1,"POWER":"ON","Wifi":{"AP":1,"SSId":"home","BSSId":"AA:BB:CC:DD:EE:FF","Channel":6,"Mode":"11n","RSSI":76,"Signal":-62,"LinkCount":1,"Downtime":"0T00:00:06"}}
 tele/plug1/LWT Offline
 EOF2
-assert_eq '{"sensor":"tele/plug1/LWT","value":"online","kind":"availability"}
+assert_eq '{"sensor":"tele/plug1/LWT","value":true,"kind":"availability"}
 {"sensor":"tele/plug1/energy/total","ts":"2026-11-30T10:00:00.000Z","value":12.5,"unit":"kWh","kind":"energy"}
 {"sensor":"tele/plug1/energy/today","ts":"2026-11-30T10:00:00.000Z","value":0.2,"unit":"kWh","kind":"energy"}
 {"sensor":"tele/plug1/energy/power","ts":"2026-11-30T10:00:00.000Z","value":45,"unit":"W","kind":"power"}

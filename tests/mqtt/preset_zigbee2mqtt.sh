@@ -20,8 +20,8 @@ assert_eq '{"sensor":"zigbee2mqtt/kitchen_sensor/temperature","value":21.5,"unit
 {"sensor":"zigbee2mqtt/plug/state","value":"ON"}
 {"sensor":"zigbee2mqtt/plug/power","value":45.2,"unit":"W","kind":"power"}
 {"sensor":"zigbee2mqtt/plug/energy","value":1.23,"unit":"kWh","kind":"energy"}
-{"sensor":"zigbee2mqtt/plug/availability","value":"offline","kind":"availability"}
-{"sensor":"zigbee2mqtt/kitchen_sensor/availability","value":"online","kind":"availability"}' "$(cat "$T/z2m.got")" "readings"
+{"sensor":"zigbee2mqtt/plug/availability","value":false,"kind":"availability"}
+{"sensor":"zigbee2mqtt/kitchen_sensor/availability","value":true,"kind":"availability"}' "$(cat "$T/z2m.got")" "readings"
 assert_eq 3 "$(grep -c '"ts":"2026-11-30T11:00:00.000Z"' "$T/z2m.out")" "last_seen is the plug's readings' time"
 assert_eq "mqtt-ingest: message 2 on zigbee2mqtt/bridge/devices: a JSON array is not a reading" \
   "$(grep 'bridge' "$T/z2m.err")" "the bridge's device list is reported"
