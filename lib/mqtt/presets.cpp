@@ -49,11 +49,14 @@ constexpr Entry kTasmota[] = {
     {"reactivepower", {"var", "reactive_power"}},
 };
 
-// Shelly Gen2 aenergy.total is Wh; Gen1 relay/N/energy is in watt-minutes; tC is Celsius.
+// Shelly Gen2 aenergy.total is Wh; Gen1 relay/N/energy is in watt-minutes; tC is Celsius;
+// the Pro EM's em1:N objects say act_power and aprt_power.
 constexpr Entry kShelly[] = {
     {"total", {"Wh", "energy"}},
     {"energy", {"Wmin", "energy"}},
     {"tc", {"\u00b0C", "temperature"}},
+    {"act_power", {"W", "power"}},  // Pro EM em1:N
+    {"aprt_power", {"VA", "apparent_power"}},
 };
 
 bool ends_with(std::string_view s, std::string_view tail) {
@@ -76,7 +79,7 @@ const FieldMeaning* find(const Entry (&table)[N], std::string_view key) {
 constexpr const char* kDropCommon[] = {"linkquality", "update", "update_available", "id"};
 constexpr const char* kDropTasmota[] = {"heap", "sleep", "loadavg", "mqttcount", "wifi/ap", "wifi/channel",
                                         "wifi/linkcount", "totalstarttime", "period"};
-constexpr const char* kDropShelly[] = {"tf", "minute_ts", "by_minute"};
+constexpr const char* kDropShelly[] = {"tf", "minute_ts", "by_minute", "timer_started_at"};
 
 // A user's entry "wifi.ap" or "Wifi/AP" against a lower-case path "wifi/ap" or key "ap".
 bool drop_matches(std::string_view entry, std::string_view path, std::string_view key) {

@@ -255,6 +255,24 @@ TEST_CASE("shelly gen1 values and gen2 status objects", "[normalize][shelly]") {
         R"({"sensor":"shellyplus1pm-a8032ab12345/status/switch:0/temperature/tc","ts":"2026-11-18T11:06:40.000Z","value":42.1,"unit":"°C","kind":"temperature"})");
 }
 
+TEST_CASE("shelly pro em channels", "[normalize][shelly]") {
+  CHECK(norm("shellyproem50-a0dd6c9ef474/status/em1:1",
+             R"({"id":1,"current":2.598,"voltage":234.9,"act_power":501.8,"aprt_power":612.4,"pf":0.84,"freq":50,)"
+             R"("calibration":"factory"})",
+             preset(Preset::Shelly)) ==
+        R"({"sensor":"shellyproem50-a0dd6c9ef474/status/em1:1/current","ts":"2026-11-18T11:06:40.000Z","value":2.598,"unit":"A","kind":"current"})"
+        "\n"
+        R"({"sensor":"shellyproem50-a0dd6c9ef474/status/em1:1/voltage","ts":"2026-11-18T11:06:40.000Z","value":234.9,"unit":"V","kind":"voltage"})"
+        "\n"
+        R"({"sensor":"shellyproem50-a0dd6c9ef474/status/em1:1/act_power","ts":"2026-11-18T11:06:40.000Z","value":501.8,"unit":"W","kind":"power"})"
+        "\n"
+        R"({"sensor":"shellyproem50-a0dd6c9ef474/status/em1:1/aprt_power","ts":"2026-11-18T11:06:40.000Z","value":612.4,"unit":"VA","kind":"apparent_power"})"
+        "\n"
+        R"({"sensor":"shellyproem50-a0dd6c9ef474/status/em1:1/pf","ts":"2026-11-18T11:06:40.000Z","value":0.84})"
+        "\n"
+        R"({"sensor":"shellyproem50-a0dd6c9ef474/status/em1:1/freq","ts":"2026-11-18T11:06:40.000Z","value":50,"unit":"Hz","kind":"frequency"})");
+}
+
 TEST_CASE("esphome states and status", "[normalize][esphome]") {
   const auto o = preset(Preset::Esphome);
   CHECK(norm("livingroom/sensor/temperature/state", "21.50", o) ==
