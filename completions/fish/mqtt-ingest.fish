@@ -34,6 +34,8 @@ complete -c mqtt-ingest -l split -x -d 'Split every JSON object into one reading
 complete -c mqtt-ingest -l drop -x -d 'Drop payload field NAME or PATH (a/b or a.b) when splitting (repeatable)'
 complete -c mqtt-ingest -l state-field -x -d 'Keep string field NAME as a state reading when splitting (repeatable)'
 complete -c mqtt-ingest -l field-unit -x -d 'Give payload field or topic level NAME this UNIT (and KIND), e.g. pm25=ug/m3,pm25 (repeatable)'
+complete -c mqtt-ingest -l rename -x -d 'Name sensors FROM (or FROM/...) TO (or TO/...) instead, e.g. zigbee2mqtt/0x0015...=kitchen (repeatable)'
+complete -c mqtt-ingest -l mapping -r -F -d 'Read more payload rules from FILE (drop, state-field, field-unit, rename lines)'
 complete -c mqtt-ingest -l keep-case -x -d 'Keep the payload'\''s field names'\'' case in sensor names (default lower case)'
 complete -c mqtt-ingest -l payload-tz -x -d 'Read payload times without an offset (Tasmota'\''s "Time") as local time in ZONE, e.g. Europe/Berlin'
 complete -c mqtt-ingest -l line-buffered -x -d 'Flush output after every line'

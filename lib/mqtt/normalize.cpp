@@ -150,6 +150,7 @@ bool Normalizer::split_object(const MessageView& m, std::string& out, std::strin
         continue;  // text that is not a state, arrays, null
       }
       reading_.sensor = base + "/" + sub_name;
+      apply_renames(rules, reading_.sensor);
       if (!lines.empty()) lines += '\n';
       append_reading(lines, reading_);
     }
@@ -262,6 +263,7 @@ bool Normalizer::normalize(const MessageView& m, TimeMs now, std::string& out, s
     reading_.kind = "availability";
     add_topic_fields(m, false);
     add_meta(m);
+    apply_renames(opts_.payload, reading_.sensor);
     append_reading(out, reading_);
     return true;
   }
@@ -312,6 +314,7 @@ bool Normalizer::normalize(const MessageView& m, TimeMs now, std::string& out, s
     add_topic_fields(m, false);
   }
   add_meta(m);
+  apply_renames(opts_.payload, reading_.sensor);
   append_reading(out, reading_);
   return true;
 }

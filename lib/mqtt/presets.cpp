@@ -115,10 +115,13 @@ const FieldMeaning* field_meaning(Preset p, std::string_view key) {
 }
 
 std::optional<FieldMeaning> meaning_of(const PayloadRules& r, std::string_view key, bool tables) {
-  for (const auto& u : r.units)
-    if (entry_matches(u.name, key)) return FieldMeaning{u.unit.c_str(), u.kind.empty() ? nullptr : u.kind.c_str()};
-  if (!tables) return std::nullopt;
-  if (const FieldMeaning* m = field_meaning(r.preset, key)) return *m;
+  const FieldMeaning* table = tables ? field_meaning(r.preset, key) : nullptr;
+  for (const auto& u : r.units) {
+    if (!entry_matches(u.name, key)) continue;
+    // A rule without a kind changes the unit only: the table's kind stands.
+    return FieldMeaning{u.unit.c_str(), !u.kind.empty() ? u.kind.c_str() : table ? table->kind : nullptr};
+  }
+  if (table) return *table;
   return std::nullopt;
 }
 
@@ -135,6 +138,49 @@ FieldRule parse_field_rule(std::string_view text) {
   if (rule.unit.empty() || (comma != std::string_view::npos && rule.kind.empty()))
     throw UsageError("--field-unit: expected NAME=UNIT or NAME=UNIT,KIND, got '" + std::string(text) + "'");
   return rule;
+}
+
+Rename parse_rename(std::string_view text) {
+  const auto eq = text.find('=');
+  if (eq == 0 || eq == std::string_view::npos || eq + 1 == text.size())
+    throw UsageError("--rename: expected FROM=TO, got '" + std::string(text) + "'");
+  return Rename{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
+}
+
+void apply_renames(const PayloadRules& r, std::string& sensor) {
+  for (const auto& rn : r.renames) {
+    if (sensor.compare(0, rn.from.size(), rn.from) != 0) continue;
+    if (sensor.size() != rn.from.size() && sensor[rn.from.size()] != '/') continue;
+    sensor.replace(0, rn.from.size(), rn.to);
+    return;
+  }
+}
+
+void read_mapping(std::string_view text, PayloadRules& r) {
+  std::size_t number = 0;
+  while (!text.empty()) {
+    const auto nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    ++number;
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.remove_suffix(1);
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front()))) line.remove_prefix(1);
+    if (line.empty() || line.front() == '#') continue;
+    const auto space = line.find_first_of(" \t");
+    const std::string_view name = line.substr(0, space);
+    std::string_view arg = space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+    while (!arg.empty() && std::isspace(static_cast<unsigned char>(arg.front()))) arg.remove_prefix(1);
+    try {
+      if (arg.empty()) throw UsageError("'" + std::string(name) + "' needs an argument");
+      if (name == "drop") r.drop.emplace_back(arg);
+      else if (name == "state-field") r.states.emplace_back(arg);
+      else if (name == "field-unit") r.units.push_back(parse_field_rule(arg));
+      else if (name == "rename") r.renames.push_back(parse_rename(arg));
+      else throw UsageError("expected drop, state-field, field-unit or rename, got '" + std::string(name) + "'");
+    } catch (const UsageError& e) {
+      throw UsageError("line " + std::to_string(number) + ": " + e.what());
+    }
+  }
 }
 
 bool field_dropped(const PayloadRules& r, std::string_view path, std::string_view key) {

@@ -24,10 +24,19 @@ Preset preset_from_name(std::string_view name);
 struct FieldRule {
   std::string name;  // lower case; matches as a table entry does (see field_meaning)
   std::string unit;
-  std::string kind;  // empty: none
+  std::string kind;  // empty: the table's kind, if any
 };
 // Parses "NAME=UNIT" or "NAME=UNIT,KIND"; throws UsageError naming --field-unit.
 FieldRule parse_field_rule(std::string_view text);
+
+// A sensor-name prefix to replace (--rename FROM=TO): a name equal to FROM, or starting
+// with FROM + "/", gets TO in its place.
+struct Rename {
+  std::string from;
+  std::string to;
+};
+// Parses "FROM=TO" (both non-empty); throws UsageError naming --rename.
+Rename parse_rename(std::string_view text);
 
 // How object payloads become readings (mqtt-ingest's payload options).
 struct PayloadRules {
@@ -37,6 +46,7 @@ struct PayloadRules {
   std::vector<std::string> drop;    // --drop: more fields to drop (a name, or a path a/b or a.b)
   std::vector<std::string> states;  // --state-field: more string fields kept as states
   std::vector<FieldRule> units;     // --field-unit: tried before the preset's table
+  std::vector<Rename> renames;      // --rename: the first that matches applies
   // --payload-tz: wall-clock time (ms as if it were UTC) to the instant in the payload's
   // zone. Empty: times without an offset are ignored and the receive time stamps the reading.
   std::function<TimeMs(TimeMs)> local_to_utc;
@@ -77,6 +87,15 @@ std::optional<bool> availability_value(std::string_view payload);
 // The topic level that names a plain payload's quantity: ESPHome <node>/sensor/<name>/state
 // -> <name>, otherwise the last level.
 std::string_view plain_key(Preset p, std::string_view topic);
+
+// Applies the first matching rename to `sensor` in place.
+void apply_renames(const PayloadRules& r, std::string& sensor);
+
+// Adds the rules of a mapping file (--mapping): one per line, an option's long name
+// without the dashes and its argument ("drop battery", "state-field mode",
+// "field-unit pm25=ug/m3,pm25", "rename zigbee2mqtt/0x00158d0001a2b3c4=kitchen/th");
+// blank lines and lines starting with # are skipped. Throws UsageError "line N: ...".
+void read_mapping(std::string_view text, PayloadRules& r);
 
 // ASCII lower case.
 std::string lower(std::string_view s);

@@ -105,7 +105,7 @@ TEST_CASE("an object without value splits into one reading per field", "[normali
   CHECK(norm("air", R"({"pm25":12,"temperature":293.1})", u) ==
         R"({"sensor":"air/pm25","ts":"2026-11-18T11:06:40.000Z","value":12,"unit":"µg/m³","kind":"pm25"})"
         "\n"
-        R"({"sensor":"air/temperature","ts":"2026-11-18T11:06:40.000Z","value":293.1,"unit":"K"})");
+        R"({"sensor":"air/temperature","ts":"2026-11-18T11:06:40.000Z","value":293.1,"unit":"K","kind":"temperature"})");
   CHECK(norm("home/air/outdoor_pm25", "7", u).find(R"("unit":"µg/m³","kind":"pm25")") != std::string::npos);
   CHECK(norm("home/air/humidity", "7", u).find("unit") == std::string::npos);
   CHECK_THROWS_AS(sensorpipe::mqtt::parse_field_rule("pm25"), UsageError);
@@ -124,6 +124,36 @@ TEST_CASE("an object without value splits into one reading per field", "[normali
   CHECK(norm("d", R"({"a":1,"timestamp":1795000060})") ==
         R"({"sensor":"d/a","ts":"2026-11-18T11:07:40.000Z","value":1})");
   CHECK(norm("d", R"({"a":1,"time":"soon"})") == R"(ERROR: "time" is not an RFC 3339 time: "soon")");
+}
+
+TEST_CASE("renames and mapping files", "[normalize][mapping]") {
+  NormalizeOptions o;
+  o.payload.preset = Preset::Zigbee2mqtt;
+  sensorpipe::mqtt::read_mapping("# the hall sensor by its address\n"
+                                 "rename zigbee2mqtt/0x00158d0001a2b3c4=hall/th\n"
+                                 "\n"
+                                 "  drop battery  \n"
+                                 "field-unit voltage=mV\n"
+                                 "state-field mode\n",
+                                 o.payload);
+  CHECK(norm("zigbee2mqtt/0x00158d0001a2b3c4", R"({"temperature":20,"battery":90,"voltage":3025,"mode":"eco"})", o) ==
+        R"({"sensor":"hall/th/temperature","ts":"2026-11-18T11:06:40.000Z","value":20,"unit":"°C","kind":"temperature"})"
+        "\n"
+        R"({"sensor":"hall/th/voltage","ts":"2026-11-18T11:06:40.000Z","value":3025,"unit":"mV","kind":"voltage"})"
+        "\n"
+        R"({"sensor":"hall/th/mode","ts":"2026-11-18T11:06:40.000Z","value":"eco"})");
+  CHECK(norm("zigbee2mqtt/0x00158d0001a2b3c4/availability", "offline", o) ==
+        R"({"sensor":"hall/th/availability","ts":"2026-11-18T11:06:40.000Z","value":false,"kind":"availability"})");
+  // Only whole levels match: 0x00158d0001a2b3c45 is another device.
+  CHECK(norm("zigbee2mqtt/0x00158d0001a2b3c45", R"({"temperature":20})", o).rfind(R"({"sensor":"zigbee2mqtt/0x00158d0001a2b3c45/)", 0) == 0);
+  NormalizeOptions plain;
+  plain.payload.renames = {sensorpipe::mqtt::parse_rename("home/old=home/new")};
+  CHECK(norm("home/old", "1", plain).rfind(R"({"sensor":"home/new",)", 0) == 0);
+  sensorpipe::mqtt::PayloadRules r;
+  CHECK_THROWS_WITH(sensorpipe::mqtt::read_mapping("drop a\nunits x=y\n", r),
+                    "line 2: expected drop, state-field, field-unit or rename, got 'units'");
+  CHECK_THROWS_WITH(sensorpipe::mqtt::read_mapping("rename a\n", r), "line 1: --rename: expected FROM=TO, got 'a'");
+  CHECK_THROWS_WITH(sensorpipe::mqtt::read_mapping("drop\n", r), "line 1: 'drop' needs an argument");
 }
 
 TEST_CASE("zigbee2mqtt device messages and availability", "[normalize][zigbee2mqtt]") {

@@ -8,7 +8,9 @@
 #include <poll.h>
 
 #include <condition_variable>
+#include <fstream>
 #include <mutex>
+#include <sstream>
 
 #include "cli/mqtt_options.h"
 #include "cli/tool.h"
@@ -44,6 +46,8 @@ struct Options {
   std::vector<std::string> drop;
   std::vector<std::string> states;
   std::vector<std::string> units;
+  std::vector<std::string> renames;
+  std::string mapping;
   std::string payload_tz;
 };
 
@@ -84,6 +88,11 @@ int main(int argc, char** argv) {
   app.add_option("--field-unit", o.units,
                  "Give payload field or topic level NAME this UNIT (and KIND), e.g. pm25=ug/m3,pm25 (repeatable)")
       ->type_name("NAME=UNIT[,KIND]");
+  app.add_option("--rename", o.renames,
+                 "Name sensors FROM (or FROM/...) TO (or TO/...) instead, e.g. zigbee2mqtt/0x0015...=kitchen (repeatable)")
+      ->type_name("FROM=TO");
+  app.add_option("--mapping", o.mapping, "Read more payload rules from FILE (drop, state-field, field-unit, rename lines)")
+      ->type_name("FILE");
   app.add_flag("--keep-case", o.keep_case, "Keep the payload's field names' case in sensor names (default lower case)");
   app.add_option("--payload-tz", o.payload_tz,
                  "Read payload times without an offset (Tasmota's \"Time\") as local time in ZONE, e.g. Europe/Berlin")
@@ -113,6 +122,18 @@ int main(int argc, char** argv) {
     norm.payload.drop = o.drop;
     norm.payload.states = o.states;
     for (const auto& u : o.units) norm.payload.units.push_back(mqtt::parse_field_rule(u));
+    for (const auto& r : o.renames) norm.payload.renames.push_back(mqtt::parse_rename(r));
+    if (!o.mapping.empty()) {
+      // After the options: a command line's --rename is tried before the file's.
+      std::ifstream in(o.mapping, std::ios::binary);
+      std::stringstream text;
+      if (!(in && text << in.rdbuf())) throw UsageError("--mapping: cannot read " + o.mapping);
+      try {
+        mqtt::read_mapping(text.str(), norm.payload);
+      } catch (const UsageError& e) {
+        throw UsageError("--mapping " + o.mapping + ": " + e.what());
+      }
+    }
     if (!o.payload_tz.empty()) {
       std::shared_ptr<const store::TimeZone> zone;
       try {
