@@ -34,7 +34,135 @@ bool has_control_bytes(std::string_view s) {
 bool has_key(const std::vector<json::Member>& members, std::string_view key) {
   return std::any_of(members.begin(), members.end(), [&](const json::Member& m) { return m.key == key; });
 }
+
+// "2026-11-30T11:00:00" (Tasmota's local time): a date and time without Z or an offset.
+bool is_wall_clock(std::string_view s) {
+  if (s.size() < 19 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ')) return false;
+  return s.substr(11).find_first_of("Zz+-") == std::string_view::npos;
+}
 }  // namespace
+
+bool Normalizer::payload_time(const json::Member& mem, std::string& error) {
+  if (mem.type == json::Type::String) {
+    const std::string text = json::unescape_string(mem.raw);
+    if (is_wall_clock(text)) {
+      // Without --payload-tz the zone is unknown: the receive time is the better guess.
+      if (!opts_.payload.local_to_utc) return true;
+      const auto wall = parse_rfc3339(text + "Z");
+      if (!wall) {
+        error = fmt::format("\"{}\" is not a date and time: {}", mem.key, mem.raw.substr(0, 64));
+        return false;
+      }
+      reading_.ts = opts_.payload.local_to_utc(*wall);
+      return true;
+    }
+    const auto t = parse_rfc3339(text);
+    if (!t) {
+      error = fmt::format("\"{}\" is not an RFC 3339 time: {}", mem.key, mem.raw.substr(0, 64));
+      return false;
+    }
+    reading_.ts = *t;
+    return true;
+  }
+  if (mem.type == json::Type::Number) {
+    const auto t = epoch_number_to_ms(json::number_value(mem.raw));
+    if (!t) {
+      error = fmt::format("\"{}\" is out of range: {}", mem.key, mem.raw.substr(0, 64));
+      return false;
+    }
+    reading_.ts = *t;
+    return true;
+  }
+  error = fmt::format("\"{}\" must be a time string or epoch number, got {}", mem.key, json::type_name(mem.type));
+  return false;
+}
+
+void Normalizer::add_meta(const MessageView& m) {
+  if (!opts_.meta) return;
+  std::string raw;
+  if (!has_key(members_, "topic")) {
+    json::append_string(raw, m.topic);
+    append_extra_member(reading_.extra, "topic", raw);
+  }
+  if (!has_key(members_, "qos")) append_extra_member(reading_.extra, "qos", std::to_string(m.qos));
+  if (!has_key(members_, "retain")) append_extra_member(reading_.extra, "retain", m.retained ? "true" : "false");
+}
+
+bool Normalizer::split_object(const MessageView& m, std::string& out, std::string& error) {
+  const PayloadRules& rules = opts_.payload;
+  std::string base(sensor_base(rules.preset, m.topic));
+  const std::string_view sensor_key = opts_.sensor_field.empty() ? std::string_view("sensor") : opts_.sensor_field;
+  for (const auto& mem : members_) {
+    if (field_is_time(mem.key)) {
+      if (!payload_time(mem, error)) return false;
+    } else if (mem.key == sensor_key) {
+      // The data contract's rule for a sensor id, as for an object with "value".
+      if (mem.type != json::Type::String || mem.raw.size() <= 2) {
+        error = fmt::format("\"{}\" must be a non-empty string", mem.key);
+        return false;
+      }
+      base = json::unescape_string(mem.raw);
+    }
+  }
+  // Topic fields and --meta are context shared by every reading of the message; a
+  // {sensor} level from --topic-fields names them unless the payload does.
+  const bool named_by_payload = has_key(members_, sensor_key);
+  reading_.sensor.clear();
+  add_topic_fields(m, false);
+  if (!reading_.sensor.empty() && !named_by_payload) base = reading_.sensor;
+  reading_.unit.reset();
+  reading_.kind.reset();
+  add_meta(m);
+
+  std::string lines;
+  std::string scan_error;
+  // Depth-first over nested objects; `path` is the lower-case name, `name` the one in the
+  // sensor id (the same unless --keep-case).
+  auto visit = [&](auto& self, const std::vector<json::Member>& members, const std::string& path,
+                   const std::string& name, bool top) -> void {
+    for (const auto& mem : members) {
+      if (top && (field_is_time(mem.key) || mem.key == sensor_key)) continue;
+      const std::string key = lower(mem.key);
+      const std::string sub_path = path.empty() ? key : path + "/" + key;
+      const std::string sub_name = name.empty() ? (rules.keep_case ? mem.key : key)
+                                                : name + "/" + (rules.keep_case ? mem.key : key);
+      if (field_dropped(rules, sub_path, key)) continue;
+      if (mem.type == json::Type::Object) {
+        std::vector<json::Member> nested;
+        if (json::scan_object(mem.raw, nested, scan_error)) self(self, nested, sub_path, sub_name, false);
+        continue;
+      }
+      reading_.unit.reset();
+      reading_.kind.reset();
+      if (mem.type == json::Type::Number) {
+        const double v = json::number_value(mem.raw);
+        if (!std::isfinite(v)) continue;
+        reading_.value = v;
+        if (const auto fm = meaning_of(rules, key)) {
+          if (fm->unit) reading_.unit = fm->unit;
+          if (fm->kind) reading_.kind = fm->kind;
+        }
+      } else if (mem.type == json::Type::Bool) {
+        reading_.value = mem.raw[0] == 't';
+      } else if (mem.type == json::Type::String && field_is_state(rules, mem.key)) {
+        reading_.value = json::unescape_string(mem.raw);
+      } else {
+        continue;  // text that is not a state, arrays, null
+      }
+      reading_.sensor = base + "/" + sub_name;
+      apply_renames(rules, reading_.sensor);
+      if (!lines.empty()) lines += '\n';
+      append_reading(lines, reading_);
+    }
+  };
+  visit(visit, members_, std::string(), std::string(), true);
+  if (lines.empty()) {
+    error = "JSON payload has no \"value\" and no number, boolean or state field to split";
+    return false;
+  }
+  out += lines;
+  return true;
+}
 
 void Normalizer::add_topic_fields(const MessageView& m, bool from_payload) {
   if (!opts_.topic_fields || !opts_.topic_fields->match(m.topic, captures_)) return;
@@ -55,11 +183,7 @@ void Normalizer::add_topic_fields(const MessageView& m, bool from_payload) {
   }
 }
 
-bool Normalizer::from_object(const MessageView& m, std::string_view text, std::string& error) {
-  if (!json::scan_object(text, members_, error)) {
-    error = "invalid JSON payload: " + error;
-    return false;
-  }
+bool Normalizer::from_object(const MessageView& m, std::string& error) {
   const json::Member *value = nullptr, *ts = nullptr, *sensor = nullptr;
   for (const auto& mem : members_) {
     if (!opts_.sensor_field.empty() && mem.key == opts_.sensor_field) sensor = &mem;
@@ -121,9 +245,29 @@ bool Normalizer::normalize(const MessageView& m, TimeMs now, std::string& out, s
   reading_.extra.clear();
   members_.clear();
 
+  if (opts_.payload.preset != Preset::None && is_availability_topic(opts_.payload.preset, m.topic)) {
+    const auto online = availability_value(text);
+    if (!online) {
+      error = "availability payload is neither online nor offline";
+      return false;
+    }
+    reading_.value = *online;
+    reading_.kind = "availability";
+    add_topic_fields(m, false);
+    add_meta(m);
+    apply_renames(opts_.payload, reading_.sensor);
+    append_reading(out, reading_);
+    return true;
+  }
+
   const char first = text.front();
   if (first == '{') {
-    if (!from_object(m, text, error)) return false;
+    if (!json::scan_object(text, members_, error)) {
+      error = "invalid JSON payload: " + error;
+      return false;
+    }
+    if (opts_.payload.split_always || !has_key(members_, "value")) return split_object(m, out, error);
+    if (!from_object(m, error)) return false;
   } else {
     json::Type type;
     std::string ignored;
@@ -139,6 +283,14 @@ bool Normalizer::normalize(const MessageView& m, TimeMs now, std::string& out, s
         return false;
       }
       reading_.value = v;
+      // Only with a preset or the user's own rules: a topic's last level is often no quantity.
+      const auto& rules = opts_.payload;
+      if (rules.preset != Preset::None || !rules.units.empty()) {
+        if (const auto fm = meaning_of(rules, lower(plain_key(rules.preset, m.topic)), rules.preset != Preset::None)) {
+          if (fm->unit) reading_.unit = fm->unit;
+          if (fm->kind) reading_.kind = fm->kind;
+        }
+      }
     } else if (is_json && type == json::Type::Null) {
       error = "null payload";
       return false;
@@ -153,15 +305,8 @@ bool Normalizer::normalize(const MessageView& m, TimeMs now, std::string& out, s
     }
     add_topic_fields(m, false);
   }
-  if (opts_.meta) {
-    std::string raw;
-    if (!has_key(members_, "topic")) {
-      json::append_string(raw, m.topic);
-      append_extra_member(reading_.extra, "topic", raw);
-    }
-    if (!has_key(members_, "qos")) append_extra_member(reading_.extra, "qos", std::to_string(m.qos));
-    if (!has_key(members_, "retain")) append_extra_member(reading_.extra, "retain", m.retained ? "true" : "false");
-  }
+  add_meta(m);
+  apply_renames(opts_.payload, reading_.sensor);
   append_reading(out, reading_);
   return true;
 }

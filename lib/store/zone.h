@@ -40,7 +40,8 @@ class TimeZone {
   // The UTC instant of a local wall-clock time (same representation as to_local()). A
   // local time that happens twice (fall-back) gives the earlier instant; one that never
   // happens (a spring-forward gap) gives the instant the clock reads that much later
-  // (Berlin's 02:30 on the spring-forward day gives 03:30 CEST).
+  // (Berlin's 02:30 on the spring-forward day gives 03:30 CEST). Device payloads without
+  // an offset (Tasmota's "Time", mqtt-ingest --payload-tz) are read with this.
   TimeMs to_utc(TimeMs local) const;
 
   // The local calendar day (days since 1970-01-01) that instant `ts` falls on.

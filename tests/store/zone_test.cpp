@@ -47,6 +47,25 @@ TEST_CASE("America/New_York: DST in March and November", "[store][zone]") {
   CHECK(z->local_day(utc("2026-11-02T04:59:00Z")) == day_of("2026-11-01"));
 }
 
+TEST_CASE("wall-clock times to instants (device payloads without an offset)", "[store][zone]") {
+  const auto z = TimeZone::load("Europe/Berlin");
+  const auto wall = [](const char* t) { return utc(t); };  // local date and time written as if UTC
+  CHECK(z->offset_at(utc("2026-11-30T10:00:00Z")) == 1 * kH);
+  CHECK(z->offset_at(utc("2026-07-01T10:00:00Z")) == 2 * kH);
+  CHECK(z->to_utc(wall("2026-11-30T11:00:00Z")) == utc("2026-11-30T10:00:00Z"));
+  CHECK(z->to_utc(wall("2026-07-01T11:00:00Z")) == utc("2026-07-01T09:00:00Z"));
+  // Spring forward on 2026-03-29 at 02:00: 03:30 is summer time, 02:30 does not exist
+  // and reads with the winter offset; the day after is plain summer time.
+  CHECK(z->to_utc(wall("2026-03-29T03:30:00Z")) == utc("2026-03-29T01:30:00Z"));
+  CHECK(z->to_utc(wall("2026-03-29T02:30:00Z")) == utc("2026-03-29T01:30:00Z"));
+  CHECK(z->to_utc(wall("2026-03-30T10:00:00Z")) == utc("2026-03-30T08:00:00Z"));
+  // Fall back on 2026-10-25 at 03:00: 02:30 happens twice, the first (summer) one is taken.
+  CHECK(z->to_utc(wall("2026-10-25T02:30:00Z")) == utc("2026-10-25T00:30:00Z"));
+  CHECK(z->to_utc(wall("2026-10-25T03:30:00Z")) == utc("2026-10-25T02:30:00Z"));
+  const auto ny = TimeZone::load("America/New_York");
+  CHECK(ny->to_utc(wall("2026-11-30T06:00:00Z")) == utc("2026-11-30T11:00:00Z"));
+}
+
 TEST_CASE("Australia/Lord_Howe: a 30-minute shift, southern summer", "[store][zone]") {
   const auto z = TimeZone::load("Australia/Lord_Howe");
   CHECK(z->day_start(day_of("2026-01-10")) == utc("2026-01-09T13:00:00Z"));   // +11

@@ -1,15 +1,19 @@
 // mqtt-ingest: subscribe to MQTT topics and write every message as a JSON Lines reading.
 //
-// Payloads are normalised by mqtt::Normalizer (JSON objects, numbers, booleans, text);
-// bad ones are reported on stderr and skipped. Each reading is written and flushed
+// Payloads are normalised by mqtt::Normalizer (JSON objects, numbers, booleans, text;
+// device objects split into one reading per field, --preset); bad ones are reported on
+// stderr and skipped. Each reading is written and flushed
 // before Paho acknowledges the message to the broker, so with QoS 1 and --persistent
 // nothing is lost across a crash (at-least-once); a message that finds stdout closed or
 // arrives after -C was reached is left unacknowledged (mqtt::Delivery::Held). One thread
 // writes stdout.
 #include <poll.h>
 
+#include <condition_variable>
+#include <fstream>
 #include <memory>
 #include <mutex>
+#include <sstream>
 
 #include "cli/mqtt_options.h"
 #include "cli/tool.h"
@@ -20,6 +24,7 @@
 #include "core/signals.h"
 #include "mqtt/client.h"
 #include "mqtt/normalize.h"
+#include "store/zone.h"
 
 using namespace sensorpipe;
 
@@ -38,6 +43,15 @@ struct Options {
   std::string sensor_field;
   bool meta = false;
   std::string max_payload = "1M";
+  std::string preset;
+  bool split = false;
+  bool keep_case = false;
+  std::vector<std::string> drop;
+  std::vector<std::string> states;
+  std::vector<std::string> units;
+  std::vector<std::string> renames;
+  std::string mapping;
+  std::string payload_tz;
 };
 
 }  // namespace
@@ -65,6 +79,27 @@ int main(int argc, char** argv) {
       ->type_name("NAME");
   app.add_flag("--meta", o.meta, "Add \"topic\", \"qos\" and \"retain\" fields");
   app.add_option("--max-payload", o.max_payload, "Skip payloads larger than SIZE (default 1M)")->type_name("SIZE");
+  app.add_option("--preset", o.preset,
+                 "Read the payloads of NAME devices: zigbee2mqtt, tasmota, shelly or esphome (units, kinds, "
+                 "availability)")
+      ->type_name("NAME");
+  app.add_flag("--split", o.split, "Split every JSON object into one reading per field, even one with \"value\"");
+  app.add_option("--drop", o.drop, "Drop payload field NAME or PATH (a/b or a.b) when splitting (repeatable)")
+      ->type_name("FIELD");
+  app.add_option("--state-field", o.states, "Keep string field NAME as a state reading when splitting (repeatable)")
+      ->type_name("NAME");
+  app.add_option("--field-unit", o.units,
+                 "Give payload field or topic level NAME this UNIT (and KIND), e.g. pm25=ug/m3,pm25 (repeatable)")
+      ->type_name("NAME=UNIT[,KIND]");
+  app.add_option("--rename", o.renames,
+                 "Name sensors FROM (or FROM/...) TO (or TO/...) instead, e.g. zigbee2mqtt/0x0015...=kitchen (repeatable)")
+      ->type_name("FROM=TO");
+  app.add_option("--mapping", o.mapping, "Read more payload rules from FILE (drop, state-field, field-unit, rename lines)")
+      ->type_name("FILE");
+  app.add_flag("--keep-case", o.keep_case, "Keep the payload's field names' case in sensor names (default lower case)");
+  app.add_option("--payload-tz", o.payload_tz,
+                 "Read payload times without an offset (Tasmota's \"Time\") as local time in ZONE, e.g. Europe/Berlin")
+      ->type_name("ZONE");
   cli::add_output_options(app, o.output);
   if (auto status = tool.parse(argc, argv)) return *status;
 
@@ -84,6 +119,33 @@ int main(int argc, char** argv) {
     const auto max_payload = cli::parse_size(o.max_payload);
     if (!max_payload || *max_payload == 0) throw UsageError("--max-payload: expected a size such as 65536, 64k or 1M");
     norm.max_payload_bytes = *max_payload;
+    if (!o.preset.empty()) norm.payload.preset = mqtt::preset_from_name(o.preset);
+    norm.payload.split_always = o.split;
+    norm.payload.keep_case = o.keep_case;
+    norm.payload.drop = o.drop;
+    norm.payload.states = o.states;
+    for (const auto& u : o.units) norm.payload.units.push_back(mqtt::parse_field_rule(u));
+    for (const auto& r : o.renames) norm.payload.renames.push_back(mqtt::parse_rename(r));
+    if (!o.mapping.empty()) {
+      // After the options: a command line's --rename is tried before the file's.
+      std::ifstream in(o.mapping, std::ios::binary);
+      std::stringstream text;
+      if (!(in && text << in.rdbuf())) throw UsageError("--mapping: cannot read " + o.mapping);
+      try {
+        mqtt::read_mapping(text.str(), norm.payload);
+      } catch (const UsageError& e) {
+        throw UsageError("--mapping " + o.mapping + ": " + e.what());
+      }
+    }
+    if (!o.payload_tz.empty()) {
+      std::shared_ptr<const store::TimeZone> zone;
+      try {
+        zone = store::TimeZone::load(o.payload_tz);
+      } catch (const UsageError& e) {
+        throw UsageError(std::string("--payload-tz: ") + e.what());
+      }
+      norm.payload.local_to_utc = [zone](TimeMs wall) { return zone->to_utc(wall); };
+    }
 
     mqtt::ClientOptions copts;
     copts.conn = o.mqtt.conn;
@@ -120,16 +182,22 @@ int main(int argc, char** argv) {
         diag.bad_input(fmt::format("message {} on {}", received, m.topic), error);
         return mqtt::Delivery::Taken;
       }
-      try {
-        out.write_line(line);
-      } catch (const OutputClosed&) {
-        output_closed = closing = true;
-        request_stop();
-        return unwritten;
-      }
-      if (o.count && ++emitted >= *o.count) {
-        closing = true;
-        request_stop();
+      // One message may give several readings (a split object), one per line.
+      for (std::size_t begin = 0; begin <= line.size();) {
+        const std::size_t end = std::min(line.find('\n', begin), line.size());
+        try {
+          out.write_line(std::string_view(line).substr(begin, end - begin));
+        } catch (const OutputClosed&) {
+          output_closed = closing = true;
+          request_stop();
+          return unwritten;
+        }
+        if (o.count && ++emitted >= *o.count) {
+          closing = true;
+          request_stop();
+          return mqtt::Delivery::Taken;
+        }
+        begin = end + 1;
       }
       return mqtt::Delivery::Taken;
     });
