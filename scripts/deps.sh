@@ -10,9 +10,11 @@ BUILD_PACKAGES=(g++ cmake make pkg-config libssl-dev libpaho-mqttpp-dev libpaho-
   libboost-dev libcli11-dev nlohmann-json3-dev libfmt-dev catch2 libsqlite3-dev)
 # Run: the broker, and node/npm for the pinned dashboard assets (uPlot).
 RUN_PACKAGES=(mosquitto nodejs npm openssl)
-# Test: browser, fuzzing toolchain, shells for completion tests, CLI peers used in assertions.
+# Test: browser, fuzzing toolchain, shells for completion tests, CLI peers used in assertions
+# (jq reads JSON in sim.state and system.run_script; groff renders the man pages).
+# tests/cli/deps_listed.sh fails when a test runs a command from a package missing here.
 TEST_PACKAGES=(chromium clang libclang-rt-14-dev libfuzzer-14-dev sqlite3 mosquitto-clients curl zsh fish
-  bash-completion procps dpkg-dev lintian systemd file man-db)
+  bash-completion procps dpkg-dev lintian systemd file man-db groff-base jq)
 # Bench: the peers we measure against.
 BENCH_PACKAGES=(sqlite-utils hyperfine bc time python3)
 
