@@ -132,13 +132,15 @@ void add_bounded_run_options(CLI::App& app, BoundedRunOptions& opts, const std::
 
 namespace {
 CLI::Option* add_duration_callback(CLI::App& app, const std::string& flags, std::function<void(TimeMs)> store,
-                                   const std::string& help) {
+                                   const std::string& help, bool positive = false) {
   return app
       .add_option_function<std::string>(
           flags,
-          [store = std::move(store), flags](const std::string& s) {
+          [store = std::move(store), flags, positive](const std::string& s) {
             const auto d = parse_duration(s);
-            if (!d) throw CLI::ValidationError(flags, "expected a duration such as 500ms, 10s, 5m, 1h or 7d, got '" + s + "'");
+            if (!d || (positive && *d <= 0))
+              throw CLI::ValidationError(flags, std::string(positive ? "expected a duration above zero" : "expected a duration") +
+                                                    " such as 500ms, 10s, 5m, 1h, 7d or 1y, got '" + s + "'");
             store(*d);
           },
           help)
@@ -153,6 +155,11 @@ CLI::Option* add_duration_option(CLI::App& app, const std::string& flags, TimeMs
 CLI::Option* add_duration_option(CLI::App& app, const std::string& flags, std::optional<TimeMs>& target,
                                  const std::string& help) {
   return add_duration_callback(app, flags, [&target](TimeMs d) { target = d; }, help);
+}
+
+CLI::Option* add_positive_duration_option(CLI::App& app, const std::string& flags, std::optional<TimeMs>& target,
+                                          const std::string& help) {
+  return add_duration_callback(app, flags, [&target](TimeMs d) { target = d; }, help, true);
 }
 
 void for_each_input(const std::vector<std::string>& files, const std::function<void(int, const std::string&)>& fn) {

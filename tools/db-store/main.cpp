@@ -42,25 +42,6 @@ bool inputs_are_files(const std::vector<std::string>& files) {
   return true;
 }
 
-// Retention periods: the durations of core/time.h, plus years ("5y" = 5 x 365 days).
-CLI::Option* add_retention_option(CLI::App& app, const std::string& flags, std::optional<TimeMs>& target,
-                                  const std::string& help) {
-  return app
-      .add_option_function<std::string>(
-          flags,
-          [&target, flags](const std::string& s) {
-            std::optional<TimeMs> d;
-            if (s.size() > 1 && s.size() < 8 && s.back() == 'y' && s.find_first_not_of("0123456789") == s.size() - 1)
-              d = std::stoll(s.substr(0, s.size() - 1)) * 365 * 86'400'000LL;
-            else
-              d = parse_duration(s);
-            if (!d || *d <= 0) throw CLI::ValidationError(flags, "expected a duration such as 12h, 30d or 5y, got '" + s + "'");
-            target = d;
-          },
-          help)
-      ->type_name("DURATION");
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -79,9 +60,9 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   cli::add_duration_option(app, "--commit-interval", o.commit_interval,
                            "Commit at most DURATION after a reading arrived (default 200ms)");
-  add_retention_option(app, "--retain", o.retain, "Delete raw readings older than DURATION (e.g. 30d)");
-  add_retention_option(app, "--retain-rollups", o.retain_rollups,
-                           "Delete roll-ups older than DURATION (e.g. 5y); needs --retain");
+  cli::add_positive_duration_option(app, "--retain", o.retain, "Delete raw readings older than DURATION (e.g. 30d)");
+  cli::add_positive_duration_option(app, "--retain-rollups", o.retain_rollups,
+                                    "Delete roll-ups older than DURATION (e.g. 5y); needs --retain");
   app.add_option("--cache-size", o.cache_size, "SQLite page cache size (default 64M)")->type_name("SIZE");
   cli::add_duration_option(app, "--busy-timeout", o.busy_timeout,
                            "Wait up to DURATION for another writer's lock (default 10s)");
