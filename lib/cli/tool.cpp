@@ -10,7 +10,7 @@
 
 #include "cli/completion.h"
 #include "core/errors.h"
-#include "core/signals.h"
+#include "core/stop_request.h"
 #include "sensorpipe/version.h"
 
 namespace sensorpipe::cli {

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <system_error>
 
-#include "core/signals.h"
+#include "core/stop_request.h"
 
 namespace sensorpipe {
 

@@ -23,7 +23,7 @@ class LineReader {
     Line,     // `line()` holds the next line that is not blank
     TooLong,  // a line over the maximum was skipped; `line_number()` is its number
     Timeout,  // no complete line within the timeout
-    Stopped,  // a stop was requested (see signals.h)
+    Stopped,  // a stop was requested (see stop_request.h)
     Eof,
   };
 

@@ -13,7 +13,7 @@
 #include <random>
 
 #include "core/errors.h"
-#include "core/signals.h"
+#include "core/stop_request.h"
 #include "core/time.h"
 #include "mqtt/tls_probe.h"
 

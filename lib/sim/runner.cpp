@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/errors.h"
-#include "core/signals.h"
+#include "core/stop_request.h"
 #include "sim/pacing.h"
 
 namespace sensorpipe::sim {

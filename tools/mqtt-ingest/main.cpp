@@ -15,7 +15,7 @@
 
 #include "core/errors.h"
 #include "core/pattern.h"
-#include "core/signals.h"
+#include "core/stop_request.h"
 #include "mqtt/client.h"
 #include "mqtt/normalize.h"
 

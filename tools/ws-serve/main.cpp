@@ -14,7 +14,7 @@
 
 #include "cli/tool.h"
 #include "core/errors.h"
-#include "core/signals.h"
+#include "core/stop_request.h"
 #include "sensorpipe/version.h"
 #include "web/command_output.h"
 #include "web/server.h"
