@@ -3,7 +3,6 @@
 
 #include "store/query.h"
 
-#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -80,15 +79,7 @@ void check_version(const sql::Db& db, std::int64_t app_id, std::int64_t version)
                        ", this program knows up to " + std::to_string(kSchemaVersion) + ")");
 }
 
-}  // namespace
 
-LibraryVersions store_library_versions() {
-  auto libs = core_library_versions();
-  libs.emplace_back("SQLite", sqlite3_libversion());
-  return libs;
-}
-
-namespace {
 // Switching to WAL needs a moment of exclusive access, and SQLite does not run the
 // busy handler for it: retry while another writer holds the file, up to the timeout.
 void enable_wal(sql::Db& db, int busy_timeout_ms) {

@@ -17,15 +17,10 @@
 
 #include "store/sqlite.h"
 
-#include "core/library_versions.h"
-
 namespace sensorpipe::store {
 
 inline constexpr int kSchemaVersion = 2;
 inline constexpr int kApplicationId = 0x53505031;  // "SPP1"
-
-// The libraries a store tool links (core's plus SQLite, the version in use), for --version.
-LibraryVersions store_library_versions();
 
 // Opens or creates `path` for writing: WAL, synchronous=NORMAL, migrations up to
 // kSchemaVersion applied in one transaction. `cache_mib` sizes SQLite's page cache.

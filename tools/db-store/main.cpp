@@ -12,7 +12,7 @@
 #include "cli/tool.h"
 #include "core/errors.h"
 #include "store/ingest.h"
-#include "store/schema.h"
+#include "store/library_versions.h"
 #include "store/writer.h"
 
 using namespace sensorpipe;

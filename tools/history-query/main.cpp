@@ -10,9 +10,9 @@
 #include "cli/tool.h"
 #include "core/errors.h"
 #include "core/stop_request.h"
+#include "store/library_versions.h"
 #include "store/output.h"
 #include "store/query.h"
-#include "store/schema.h"
 
 using namespace sensorpipe;
 
