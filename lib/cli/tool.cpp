@@ -1,6 +1,8 @@
 // Tool set-up, option groups and exit-status mapping (see tool.h).
 #include "cli/tool.h"
 
+#include "cli/values.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -91,37 +93,9 @@ void add_output_options(CLI::App& app, OutputOptions& opts) {
   line->excludes(batched);
 }
 
-std::optional<std::size_t> parse_size(const std::string& text) {
-  std::size_t pos = 0;
-  unsigned long long n = 0;
-  try {
-    n = std::stoull(text, &pos);
-  } catch (...) {
-    return std::nullopt;
-  }
-  std::string unit = text.substr(pos);
-  for (auto& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (!unit.empty() && unit.back() == 'b') unit.pop_back();
-  if (!unit.empty() && unit.back() == 'i') unit.pop_back();
-  unsigned long long scale = 1;
-  if (unit == "k") scale = 1ULL << 10;
-  else if (unit == "m") scale = 1ULL << 20;
-  else if (unit == "g") scale = 1ULL << 30;
-  else if (!unit.empty()) return std::nullopt;
-  return static_cast<std::size_t>(n * scale);
-}
-
 void add_input_options(CLI::App& app, InputOptions& opts, bool with_files) {
   app.add_flag("--strict", opts.strict, "Exit with status 65 at the first bad input line");
-  app.add_option_function<std::string>(
-         "--max-line-bytes",
-         [&opts](const std::string& s) {
-           const auto n = parse_size(s);
-           if (!n || *n == 0) throw CLI::ValidationError("--max-line-bytes", "expected a size such as 65536, 64k or 1M");
-           opts.max_line_bytes = *n;
-         },
-         "Reject input lines longer than SIZE (default 1M)")
-      ->type_name("SIZE");
+  add_size_option(app, "--max-line-bytes", opts.max_line_bytes, "Reject input lines longer than SIZE (default 1M)");
   if (with_files) app.add_option("files", opts.files, "Input files ('-' or none: stdin)")->type_name("FILE");
 }
 

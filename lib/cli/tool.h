@@ -79,8 +79,6 @@ CLI::Option* add_duration_option(CLI::App& app, const std::string& flags, std::o
 // The same, rejecting zero (periods such as retention, where 0 means nothing useful).
 CLI::Option* add_positive_duration_option(CLI::App& app, const std::string& flags, std::optional<TimeMs>& target,
                                           const std::string& help);
-// A byte size: "65536", "64k", "1M", "1MiB".
-std::optional<std::size_t> parse_size(const std::string& text);
 
 // Calls `fn(file_descriptor, display_name)` for each input ("-" or none = stdin).
 // Files that cannot be opened throw RuntimeError.

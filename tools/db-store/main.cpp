@@ -10,6 +10,7 @@
 
 #include "cli/db_options.h"
 #include "cli/tool.h"
+#include "cli/values.h"
 #include "core/errors.h"
 #include "store/ingest.h"
 #include "store/library_versions.h"
@@ -29,7 +30,7 @@ struct Options {
   std::size_t batch_rows = 100'000;
   TimeMs commit_interval = 200;
   std::optional<TimeMs> retain, retain_rollups;
-  std::string cache_size = "64M";
+  std::size_t cache_size = 64 << 20;
   TimeMs busy_timeout = 10'000;
 };
 
@@ -63,22 +64,20 @@ int main(int argc, char** argv) {
   cli::add_positive_duration_option(app, "--retain", o.retain, "Delete raw readings older than DURATION (e.g. 30d)");
   cli::add_positive_duration_option(app, "--retain-rollups", o.retain_rollups,
                                     "Delete roll-ups older than DURATION (e.g. 5y); needs --retain");
-  app.add_option("--cache-size", o.cache_size, "SQLite page cache size (default 64M)")->type_name("SIZE");
+  cli::add_size_option(app, "--cache-size", o.cache_size, "SQLite page cache size (default 64M)", 1 << 20);
   cli::add_duration_option(app, "--busy-timeout", o.busy_timeout,
                            "Wait up to DURATION for another writer's lock (default 10s)");
   app.add_flag("-v,--verbose", o.verbose, "Print what was stored at the end (on stderr)");
   if (auto status = tool.parse(argc, argv)) return *status;
 
   return tool.run([&] {
-    const auto cache = cli::parse_size(o.cache_size);
-    if (!cache || *cache < (1u << 20)) throw UsageError("--cache-size: expected a size of at least 1M, such as 64M");
     if (o.commit_interval <= 0) throw UsageError("--commit-interval must be positive");
     tool.diag().set_strict(o.input.strict);
 
     store::WriterOptions wopt;
     wopt.retain = o.retain;
     wopt.retain_rollups = o.retain_rollups;
-    wopt.cache_mib = static_cast<int>(*cache >> 20);
+    wopt.cache_mib = static_cast<int>(std::min<std::size_t>(o.cache_size >> 20, 1 << 20));
     wopt.busy_timeout_ms = static_cast<int>(o.busy_timeout);
     auto writer = store::StoreWriter::open(cli::require_db(o.db), wopt);
 
