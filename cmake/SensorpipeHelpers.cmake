@@ -15,13 +15,24 @@ function(sensorpipe_target_defaults target)
   endif()
 endfunction()
 
-# sensorpipe_add_library(core SOURCES a.cpp ... DEPENDS target...) -> sensorpipe_core, alias sensorpipe::core
+# sensorpipe_add_library(core SOURCES a.cpp ... DEPENDS target... [HEADERS_OF module...])
+#   -> sensorpipe_core, alias sensorpipe::core
+# The layering of lib/CMakeLists.txt is enforced by the include path: each module has its
+# own include directory in the build tree, holding one link <module> -> lib/<module>, and
+# a target sees only its own and those of the targets it links (or of the modules named in
+# HEADERS_OF, for header-only config structs it uses without linking). So
+# #include "web/..." in lib/store fails to compile.
 function(sensorpipe_add_library name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPENDS;PRIVATE_DEPENDS" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPENDS;PRIVATE_DEPENDS;HEADERS_OF" ${ARGN})
   add_library(sensorpipe_${name} STATIC ${ARG_SOURCES})
   add_library(sensorpipe::${name} ALIAS sensorpipe_${name})
-  target_include_directories(sensorpipe_${name} PUBLIC
-    "${PROJECT_SOURCE_DIR}/lib" "${PROJECT_BINARY_DIR}/generated")
+  set(include_dir "${PROJECT_BINARY_DIR}/include/${name}")
+  file(MAKE_DIRECTORY "${include_dir}")
+  file(CREATE_LINK "${PROJECT_SOURCE_DIR}/lib/${name}" "${include_dir}/${name}" SYMBOLIC)
+  target_include_directories(sensorpipe_${name} PUBLIC "${include_dir}" "${PROJECT_BINARY_DIR}/generated")
+  foreach(module ${ARG_HEADERS_OF})
+    target_include_directories(sensorpipe_${name} PUBLIC "${PROJECT_BINARY_DIR}/include/${module}")
+  endforeach()
   target_link_libraries(sensorpipe_${name} PUBLIC ${ARG_DEPENDS} PRIVATE ${ARG_PRIVATE_DEPENDS})
   sensorpipe_target_defaults(sensorpipe_${name})
 endfunction()
