@@ -15,13 +15,24 @@ function(sensorpipe_target_defaults target)
   endif()
 endfunction()
 
-# sensorpipe_add_library(core SOURCES a.cpp ... DEPENDS target...) -> sensorpipe_core, alias sensorpipe::core
+# sensorpipe_add_library(core SOURCES a.cpp ... DEPENDS target... [HEADERS_OF module...])
+#   -> sensorpipe_core, alias sensorpipe::core
+# The layering of lib/CMakeLists.txt is enforced by the include path: each module has its
+# own include directory in the build tree, holding one link <module> -> lib/<module>, and
+# a target sees only its own and those of the targets it links (or of the modules named in
+# HEADERS_OF, for header-only config structs it uses without linking). So
+# #include "web/..." in lib/store fails to compile.
 function(sensorpipe_add_library name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPENDS;PRIVATE_DEPENDS" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPENDS;PRIVATE_DEPENDS;HEADERS_OF" ${ARGN})
   add_library(sensorpipe_${name} STATIC ${ARG_SOURCES})
   add_library(sensorpipe::${name} ALIAS sensorpipe_${name})
-  target_include_directories(sensorpipe_${name} PUBLIC
-    "${PROJECT_SOURCE_DIR}/lib" "${PROJECT_BINARY_DIR}/generated")
+  set(include_dir "${PROJECT_BINARY_DIR}/include/${name}")
+  file(MAKE_DIRECTORY "${include_dir}")
+  file(CREATE_LINK "${PROJECT_SOURCE_DIR}/lib/${name}" "${include_dir}/${name}" SYMBOLIC)
+  target_include_directories(sensorpipe_${name} PUBLIC "${include_dir}" "${PROJECT_BINARY_DIR}/generated")
+  foreach(module ${ARG_HEADERS_OF})
+    target_include_directories(sensorpipe_${name} PUBLIC "${PROJECT_BINARY_DIR}/include/${module}")
+  endforeach()
   target_link_libraries(sensorpipe_${name} PUBLIC ${ARG_DEPENDS} PRIVATE ${ARG_PRIVATE_DEPENDS})
   sensorpipe_target_defaults(sensorpipe_${name})
 endfunction()
@@ -63,6 +74,11 @@ function(sensorpipe_add_script_test)
   cmake_parse_arguments(ARG "" "NAME;SCRIPT;TIMEOUT" "LABELS" ${ARGN})
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 120)
+  endif()
+  # The ctest name is AREA.SCRIPT (plus _vN for a protocol variant), so a failing name leads to its file.
+  get_filename_component(stem "${ARG_SCRIPT}" NAME_WE)
+  if(NOT ARG_NAME MATCHES "^[a-z]+\\.${stem}(_v[0-9]+)?$")
+    message(FATAL_ERROR "test ${ARG_NAME} runs ${ARG_SCRIPT}: name the test AREA.${stem}")
   endif()
   add_test(NAME ${ARG_NAME} COMMAND bash "${CMAKE_CURRENT_SOURCE_DIR}/${ARG_SCRIPT}")
   set_tests_properties(${ARG_NAME} PROPERTIES

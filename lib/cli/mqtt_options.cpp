@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cli/tool.h"
+#include "cli/values.h"
 #include "core/errors.h"
 
 namespace sensorpipe::cli {
@@ -85,10 +86,7 @@ void finish_mqtt_options(MqttOptions& opts) {
     throw UsageError("--broker: no host in '" + c.broker + "'");
   if (!c.will_payload.empty() && c.will_topic.empty()) throw UsageError("--will-payload needs --will-topic");
   if (!opts.password_file.empty()) {
-    std::ifstream in(opts.password_file);
-    if (!in) throw RuntimeError("cannot read --password-file " + opts.password_file + ": " + std::strerror(errno));
-    std::getline(in, c.password);
-    if (!c.password.empty() && c.password.back() == '\r') c.password.pop_back();
+    c.password = read_secret_file(opts.password_file, "--password-file");
     c.have_password = true;
   } else if (const char* env = std::getenv("SENSORPIPE_MQTT_PASSWORD")) {
     c.password = env;

@@ -1,6 +1,8 @@
 // Tool set-up, option groups and exit-status mapping (see tool.h).
 #include "cli/tool.h"
 
+#include "cli/values.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -10,7 +12,7 @@
 
 #include "cli/completion.h"
 #include "core/errors.h"
-#include "core/signals.h"
+#include "core/stop_request.h"
 #include "sensorpipe/version.h"
 
 namespace sensorpipe::cli {
@@ -91,37 +93,9 @@ void add_output_options(CLI::App& app, OutputOptions& opts) {
   line->excludes(batched);
 }
 
-std::optional<std::size_t> parse_size(const std::string& text) {
-  std::size_t pos = 0;
-  unsigned long long n = 0;
-  try {
-    n = std::stoull(text, &pos);
-  } catch (...) {
-    return std::nullopt;
-  }
-  std::string unit = text.substr(pos);
-  for (auto& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (!unit.empty() && unit.back() == 'b') unit.pop_back();
-  if (!unit.empty() && unit.back() == 'i') unit.pop_back();
-  unsigned long long scale = 1;
-  if (unit == "k") scale = 1ULL << 10;
-  else if (unit == "m") scale = 1ULL << 20;
-  else if (unit == "g") scale = 1ULL << 30;
-  else if (!unit.empty()) return std::nullopt;
-  return static_cast<std::size_t>(n * scale);
-}
-
 void add_input_options(CLI::App& app, InputOptions& opts, bool with_files) {
   app.add_flag("--strict", opts.strict, "Exit with status 65 at the first bad input line");
-  app.add_option_function<std::string>(
-         "--max-line-bytes",
-         [&opts](const std::string& s) {
-           const auto n = parse_size(s);
-           if (!n || *n == 0) throw CLI::ValidationError("--max-line-bytes", "expected a size such as 65536, 64k or 1M");
-           opts.max_line_bytes = *n;
-         },
-         "Reject input lines longer than SIZE (default 1M)")
-      ->type_name("SIZE");
+  add_size_option(app, "--max-line-bytes", opts.max_line_bytes, "Reject input lines longer than SIZE (default 1M)");
   if (with_files) app.add_option("files", opts.files, "Input files ('-' or none: stdin)")->type_name("FILE");
 }
 
@@ -132,13 +106,15 @@ void add_bounded_run_options(CLI::App& app, BoundedRunOptions& opts, const std::
 
 namespace {
 CLI::Option* add_duration_callback(CLI::App& app, const std::string& flags, std::function<void(TimeMs)> store,
-                                   const std::string& help) {
+                                   const std::string& help, bool positive = false) {
   return app
       .add_option_function<std::string>(
           flags,
-          [store = std::move(store), flags](const std::string& s) {
+          [store = std::move(store), flags, positive](const std::string& s) {
             const auto d = parse_duration(s);
-            if (!d) throw CLI::ValidationError(flags, "expected a duration such as 500ms, 10s, 5m, 1h or 7d, got '" + s + "'");
+            if (!d || (positive && *d <= 0))
+              throw CLI::ValidationError(flags, std::string(positive ? "expected a duration above zero" : "expected a duration") +
+                                                    " such as 500ms, 10s, 5m, 1h, 7d or 1y, got '" + s + "'");
             store(*d);
           },
           help)
@@ -153,6 +129,11 @@ CLI::Option* add_duration_option(CLI::App& app, const std::string& flags, TimeMs
 CLI::Option* add_duration_option(CLI::App& app, const std::string& flags, std::optional<TimeMs>& target,
                                  const std::string& help) {
   return add_duration_callback(app, flags, [&target](TimeMs d) { target = d; }, help);
+}
+
+CLI::Option* add_positive_duration_option(CLI::App& app, const std::string& flags, std::optional<TimeMs>& target,
+                                          const std::string& help) {
+  return add_duration_callback(app, flags, [&target](TimeMs d) { target = d; }, help, true);
 }
 
 void for_each_input(const std::vector<std::string>& files, const std::function<void(int, const std::string&)>& fn) {

@@ -71,12 +71,14 @@ struct BoundedRunOptions {
 };
 void add_bounded_run_options(CLI::App& app, BoundedRunOptions& opts, const std::string& count_flags = "-n,--count");
 
-// An option whose value is a duration ("500ms", "10s", "5m", "1h", "7d").
+// An option whose value is a duration ("500ms", "10s", "5m", "1h", "7d", "1y"): core/time.h
+// parse_duration, so every tool takes the same units. Bad text is a usage error (exit 2).
 CLI::Option* add_duration_option(CLI::App& app, const std::string& flags, TimeMs& target, const std::string& help);
 CLI::Option* add_duration_option(CLI::App& app, const std::string& flags, std::optional<TimeMs>& target,
                                  const std::string& help);
-// A byte size: "65536", "64k", "1M", "1MiB".
-std::optional<std::size_t> parse_size(const std::string& text);
+// The same, rejecting zero (periods such as retention, where 0 means nothing useful).
+CLI::Option* add_positive_duration_option(CLI::App& app, const std::string& flags, std::optional<TimeMs>& target,
+                                          const std::string& help);
 
 // Calls `fn(file_descriptor, display_name)` for each input ("-" or none = stdin).
 // Files that cannot be opened throw RuntimeError.

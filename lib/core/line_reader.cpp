@@ -8,9 +8,15 @@
 #include <cstring>
 #include <system_error>
 
-#include "core/signals.h"
+#include "core/stop_request.h"
 
 namespace sensorpipe {
+
+namespace {
+// Empty, or only JSON whitespace (space, tab, CR): no program reads anything from such a
+// line, and jq-like tools pass over it silently, so no caller ever sees one.
+bool is_blank(std::string_view line) { return line.find_first_not_of(" \t\r") == std::string_view::npos; }
+}  // namespace
 
 LineReader::LineReader(int fd, std::size_t max_line_bytes)
     : fd_(fd), max_(max_line_bytes), buf_(std::max<std::size_t>(max_line_bytes + 1, 1 << 16) + (1 << 16)) {}
@@ -85,6 +91,7 @@ LineReader::Status LineReader::next(int timeout_ms) {
       if (len > max_) return Status::TooLong;
       if (len > 0 && base[start + len - 1] == '\r') --len;
       line_ = std::string_view(base + start, len);
+      if (is_blank(line_)) continue;
       return Status::Line;
     }
     // No newline buffered.
@@ -106,6 +113,7 @@ LineReader::Status LineReader::next(int timeout_ms) {
       if (base[begin_ + len - 1] == '\r') --len;
       line_ = std::string_view(base + begin_, len);
       begin_ = end_;
+      if (is_blank(line_)) continue;
       return Status::Line;
     }
     Status status;

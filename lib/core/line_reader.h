@@ -2,7 +2,9 @@
 //
 // Survives any bytes: a line longer than the maximum is skipped chunk by chunk
 // (never held whole in memory) and reported as Status::TooLong; a trailing "\r"
-// is removed; a final line without "\n" is still delivered. One reader per fd,
+// is removed; a final line without "\n" is still delivered. Blank lines (empty or
+// only spaces, tabs and CRs) are skipped silently, the one rule for every tool (as
+// jq does); they still count for line_number(). One reader per fd,
 // used from one thread. Read errors other than EINTR throw std::system_error.
 #pragma once
 #include <cstddef>
@@ -18,10 +20,10 @@ inline constexpr std::size_t kDefaultMaxLineBytes = 1 << 20;  // 1 MiB
 class LineReader {
  public:
   enum class Status {
-    Line,     // `line()` holds the next line (maybe empty)
+    Line,     // `line()` holds the next line that is not blank
     TooLong,  // a line over the maximum was skipped; `line_number()` is its number
     Timeout,  // no complete line within the timeout
-    Stopped,  // a stop was requested (see signals.h)
+    Stopped,  // a stop was requested (see stop_request.h)
     Eof,
   };
 

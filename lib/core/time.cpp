@@ -168,6 +168,7 @@ std::optional<TimeMs> parse_duration(std::string_view s) {
     else if (unit == "h") scale = 3600000;
     else if (unit == "d") scale = 86400000;
     else if (unit == "w") scale = 7 * 86400000.0;
+    else if (unit == "y") scale = 365 * 86400000.0;
     else return std::nullopt;
     total += number * scale;
     any = true;

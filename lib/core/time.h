@@ -33,8 +33,10 @@ std::string format_rfc3339(TimeMs ms);
 // Appends the same text to out without allocating a temporary.
 void append_rfc3339(std::string& out, TimeMs ms);
 
-// Durations: "250ms", "10s", "5m", "1h", "7d", "2w", compounds like "1h30m"; a bare
-// number means seconds. Negative durations are rejected.
+// Durations, the one parser every tool uses: a number (fractions allowed) and a unit,
+// ms, s, m or min, h, d, w (7 days), y (365 days: retention periods, not calendar years);
+// compounds like "1h30m"; a bare number means seconds. Negative durations and more than
+// 1e16 ms (about 317000 years) are rejected. The man pages list the same units.
 std::optional<TimeMs> parse_duration(std::string_view text);
 
 // The shortest exact text parse_duration() reads back: 60000 -> "1m", 5400000 -> "90m",

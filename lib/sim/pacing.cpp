@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <system_error>
 
-#include "core/signals.h"
+#include "core/stop_request.h"
 
 namespace sensorpipe::sim {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/errors.h"
-#include "core/signals.h"
+#include "core/stop_request.h"
 #include "sim/pacing.h"
 
 namespace sensorpipe::sim {
@@ -192,7 +192,6 @@ class Loop {
       switch (io_.commands->next(0)) {
         case LineReader::Status::Line: {
           const std::string_view line = io_.commands->line();
-          if (line.find_first_not_of(" \t") == std::string_view::npos) continue;  // blank lines are not commands
           if (apply_command_line(sc_, line, parser_, error_)) ++result_.commands;
           else io_.diag->bad_line(io_.commands->line_number(), error_);
           continue;

@@ -7,7 +7,7 @@
 
 #include "core/errors.h"
 #include "core/line_reader.h"
-#include "core/signals.h"
+#include "core/stop_request.h"
 
 namespace sensorpipe::store {
 

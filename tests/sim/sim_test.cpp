@@ -8,7 +8,6 @@
 #include <set>
 #include <sstream>
 
-#include "cli/progress.h"
 #include "core/errors.h"
 #include "sim/faults.h"
 #include "sim/household.h"
@@ -418,14 +417,6 @@ TEST_CASE("the pacer notices a closed pipe while waiting") {
   Pacer pacer;
   CHECK(pacer.wait(3600LL * 1000000000LL, -1, fds[1]) == Pacer::Wake::OutputClosed);
   ::close(fds[1]);
-}
-
-TEST_CASE("progress bar frames") {
-  const auto plain = cli::ProgressBar::render("sim", 0.5, "10 lines", false, 10);
-  CHECK(plain == "sim [#####.....]  50% 10 lines");
-  CHECK(cli::ProgressBar::render("sim", 2, "", true, 4).find("\x1b[32m####") != std::string::npos);
-  CHECK(cli::human_count(950) == "950");
-  CHECK(cli::human_count(4560000) == "4.56M");
 }
 
 TEST_CASE("a saved state continues totals, usage and actuators, and other sensors refuse it") {

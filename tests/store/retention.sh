@@ -39,4 +39,14 @@ assert_eq 0 "$(stored_count "$r" --from $((now - 3 * 86400000)) --to $((now - 3 
 
 run db-store -d "$r" --retain-rollups 1d </dev/null
 assert_eq 2 "$status" "--retain-rollups without a shorter --retain is a usage error"
+run db-store -d r.db --retain 0 </dev/null
+assert_eq 2 "$status" "--retain 0 is a usage error"
+assert_contains "$err" "expected a duration above zero" "--retain 0 message"
+
+# Years are a duration for every tool, not only for --retain (one parser, core/time.h).
+run db-store -d r.db -q --retain 1y --retain-rollups 5y </dev/null
+assert_eq 0 "$status" "db-store --retain 1y --retain-rollups 5y ($err)"
+run history-query -d r.db --since 1y -f csv
+assert_eq 0 "$status" "history-query --since 1y ($err)"
+assert_eq "$(sql r.db 'SELECT count(*) FROM readings')" "$(($(wc -l <<<"$out") - 1))" "--since 1y returns every reading left"
 pass "retention"

@@ -35,20 +35,31 @@ struct PipeFeed {
 };
 }  // namespace
 
-TEST_CASE("lines come with their numbers; CRLF and blank lines handled; last line without newline") {
-  PipeFeed feed("a\r\n\nb\nlast");
+TEST_CASE("lines come with their numbers, CRLF handled, last line without newline") {
+  PipeFeed feed("a\r\nb\nlast");
   LineReader r(feed.fds[0]);
   REQUIRE(r.next() == LineReader::Status::Line);
   CHECK(r.line() == "a");
   CHECK(r.line_number() == 1);
   REQUIRE(r.next() == LineReader::Status::Line);
-  CHECK(r.line().empty());
-  REQUIRE(r.next() == LineReader::Status::Line);
   CHECK(r.line() == "b");
   REQUIRE(r.next() == LineReader::Status::Line);
   CHECK(r.line() == "last");
-  CHECK(r.line_number() == 4);
+  CHECK(r.line_number() == 3);
   CHECK(r.next() == LineReader::Status::Eof);
+}
+
+TEST_CASE("blank and whitespace-only lines are skipped but keep their line numbers") {
+  PipeFeed feed("\na\n \t \n\r\n  x \n\t");
+  LineReader r(feed.fds[0]);
+  REQUIRE(r.next() == LineReader::Status::Line);
+  CHECK(r.line() == "a");
+  CHECK(r.line_number() == 2);
+  REQUIRE(r.next() == LineReader::Status::Line);
+  CHECK(r.line() == "  x ");  // not blank: kept whole, the parser decides
+  CHECK(r.line_number() == 5);
+  CHECK(r.next() == LineReader::Status::Eof);  // a final whitespace-only line without newline too
+  CHECK(r.line_number() == 6);
 }
 
 TEST_CASE("NUL bytes are kept inside a line") {

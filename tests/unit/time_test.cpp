@@ -59,7 +59,14 @@ TEST_CASE("durations") {
   CHECK(parse_duration("1h30m") == 5400000);
   CHECK(parse_duration("1.5s") == 1500);
   CHECK(parse_duration("30") == 30000);
-  for (const char* bad : {"", "5x", "-1s", "s", "1h 30m", "ms5"}) {
+  CHECK(parse_duration("2w") == 14 * 86400000LL);
+  CHECK(parse_duration("90min") == 5400000);
+  CHECK(parse_duration("5y") == 5 * 365 * 86400000LL);
+  CHECK(parse_duration("1y2d") == 367 * 86400000LL);
+  CHECK(parse_duration("0") == 0);
+  CHECK(parse_duration("0.5ms") == 1);  // rounded to whole milliseconds
+  CHECK(parse_duration("300000y") == 300000 * 365 * 86400000LL);
+  for (const char* bad : {"", "5x", "-1s", "s", "1h 30m", "ms5", "5Y", "1yr", "y5", "400000y", "1e400s", "1s-1s"}) {
     INFO(bad);
     CHECK_FALSE(parse_duration(bad));
   }
@@ -72,6 +79,7 @@ TEST_CASE("time points: now, relative, absolute, epoch") {
   CHECK(parse_time_point("+30m", now) == now + 1800000);
   CHECK(parse_time_point("2026-11-22T00:00:00Z", now) == 1795305600000LL);
   CHECK(parse_time_point("1795347967", now) == 1795347967000LL);
+  CHECK(parse_time_point("-1y", now) == now - 365 * 86400000LL);  // the same units as durations
   CHECK_FALSE(parse_time_point("-2x", now));
   CHECK_FALSE(parse_time_point("tomorrow", now));
 }

@@ -11,8 +11,9 @@
 
 #include "cli/db_options.h"
 #include "cli/tool.h"
+#include "cli/values.h"
 #include "core/errors.h"
-#include "core/signals.h"
+#include "core/stop_request.h"
 #include "store/ingest.h"
 #include "store/open.h"
 #include "store/writer.h"
@@ -42,25 +43,6 @@ bool inputs_are_files(const std::vector<std::string>& files) {
   for (const auto& f : files)
     if (f == "-" && !(::fstat(0, &st) == 0 && S_ISREG(st.st_mode))) return false;
   return true;
-}
-
-// Retention periods: the durations of core/time.h, plus years ("5y" = 5 x 365 days).
-CLI::Option* add_retention_option(CLI::App& app, const std::string& flags, std::optional<TimeMs>& target,
-                                  const std::string& help) {
-  return app
-      .add_option_function<std::string>(
-          flags,
-          [&target, flags](const std::string& s) {
-            std::optional<TimeMs> d;
-            if (s.size() > 1 && s.size() < 8 && s.back() == 'y' && s.find_first_not_of("0123456789") == s.size() - 1)
-              d = std::stoll(s.substr(0, s.size() - 1)) * 365 * 86'400'000LL;
-            else
-              d = parse_duration(s);
-            if (!d || *d <= 0) throw CLI::ValidationError(flags, "expected a duration such as 12h, 30d or 5y, got '" + s + "'");
-            target = d;
-          },
-          help)
-      ->type_name("DURATION");
 }
 
 }  // namespace

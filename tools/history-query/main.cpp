@@ -18,7 +18,7 @@
 #include "cli/db_options.h"
 #include "cli/tool.h"
 #include "core/errors.h"
-#include "core/signals.h"
+#include "core/stop_request.h"
 #include "store/output.h"
 #include "store/query.h"
 #include "store/open.h"

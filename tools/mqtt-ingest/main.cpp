@@ -17,11 +17,12 @@
 
 #include "cli/mqtt_options.h"
 #include "cli/tool.h"
+#include "cli/values.h"
 #include <fmt/format.h>
 
 #include "core/errors.h"
 #include "core/pattern.h"
-#include "core/signals.h"
+#include "core/stop_request.h"
 #include "mqtt/client.h"
 #include "mqtt/normalize.h"
 #include "store/zone.h"
@@ -42,7 +43,7 @@ struct Options {
   std::string topic_fields;
   std::string sensor_field;
   bool meta = false;
-  std::string max_payload = "1M";
+  std::size_t max_payload = 1 << 20;
   std::string preset;
   bool split = false;
   bool keep_case = false;
@@ -78,7 +79,7 @@ int main(int argc, char** argv) {
   app.add_option("--sensor-field", o.sensor_field, "Take the sensor id from payload field NAME instead of the topic")
       ->type_name("NAME");
   app.add_flag("--meta", o.meta, "Add \"topic\", \"qos\" and \"retain\" fields");
-  app.add_option("--max-payload", o.max_payload, "Skip payloads larger than SIZE (default 1M)")->type_name("SIZE");
+  cli::add_size_option(app, "--max-payload", o.max_payload, "Skip payloads larger than SIZE (default 1M)");
   app.add_option("--preset", o.preset,
                  "Read the payloads of NAME devices: zigbee2mqtt, tasmota, shelly or esphome (units, kinds, "
                  "availability)")
@@ -116,9 +117,7 @@ int main(int argc, char** argv) {
     if (!o.topic_fields.empty()) norm.topic_fields.emplace(o.topic_fields);
     norm.sensor_field = o.sensor_field;
     norm.meta = o.meta;
-    const auto max_payload = cli::parse_size(o.max_payload);
-    if (!max_payload || *max_payload == 0) throw UsageError("--max-payload: expected a size such as 65536, 64k or 1M");
-    norm.max_payload_bytes = *max_payload;
+    norm.max_payload_bytes = o.max_payload;
     if (!o.preset.empty()) norm.payload.preset = mqtt::preset_from_name(o.preset);
     norm.payload.split_always = o.split;
     norm.payload.keep_case = o.keep_case;

@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 
 #include "core/errors.h"
-#include "core/signals.h"
+#include "core/stop_request.h"
 #include "mqtt/client.h"
 #include "mqtt/topic_rules.h"
 #include "mqtt/topic_template.h"

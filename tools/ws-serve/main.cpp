@@ -10,13 +10,13 @@
 #include <poll.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <iostream>
 
 #include "cli/db_options.h"
 #include "cli/tool.h"
+#include "cli/values.h"
 #include "core/errors.h"
-#include "core/signals.h"
+#include "core/stop_request.h"
 #include "sensorpipe/version.h"
 #include "web/command_output.h"
 #include "web/history_db.h"
@@ -36,8 +36,8 @@ struct Options {
   std::vector<std::string> allow_origin;
   std::vector<std::string> allow_target;
   std::size_t max_clients = 1024;
-  std::string max_message_size = "64k";
-  std::string client_queue = "8M";
+  std::size_t max_message_size = 64 << 10;
+  std::size_t client_queue = 8 << 20;
   std::string slow = "drop";
   std::size_t history_points = 500000;
   std::size_t max_points = 2000;
@@ -45,22 +45,6 @@ struct Options {
   bool exit_on_eof = false;
   cli::InputOptions input;
 };
-
-std::string read_token(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw RuntimeError("cannot read token file " + path);
-  std::string token;
-  std::getline(in, token);
-  while (!token.empty() && (token.back() == '\r' || token.back() == ' ' || token.back() == '\t')) token.pop_back();
-  if (token.empty()) throw RuntimeError("token file " + path + " is empty");
-  return token;
-}
-
-std::size_t size_option(const std::string& flag, const std::string& text) {
-  auto size = cli::parse_size(text);
-  if (!size || *size == 0) throw UsageError(flag + ": expected a size such as 64k or 8M, got \"" + text + "\"");
-  return *size;
-}
 
 // Reads readings until EOF (or a stop request) and hands each to the server.
 void pump_stdin(const Options& opts, web::Server& server, web::Metrics& metrics, Diagnostics& diag) {
@@ -123,12 +107,10 @@ int main(int argc, char** argv) {
   app.add_option("--max-clients", opts.max_clients, "Most WebSocket and SSE clients at once")
       ->type_name("N")
       ->capture_default_str();
-  app.add_option("--max-message-size", opts.max_message_size, "Largest message a client may send")
-      ->type_name("SIZE")
-      ->capture_default_str();
-  app.add_option("--client-queue", opts.client_queue, "Bytes that may wait for one client before it is slow")
-      ->type_name("SIZE")
-      ->capture_default_str();
+  cli::add_size_option(app, "--max-message-size", opts.max_message_size, "Largest message a client may send")
+      ->default_str("64k");
+  cli::add_size_option(app, "--client-queue", opts.client_queue, "Bytes that may wait for one client before it is slow")
+      ->default_str("8M");
   app.add_option("--slow", opts.slow, "What to do with a slow client: drop it, or skip readings for it")
       ->type_name("MODE")
       ->check(CLI::IsMember({"drop", "skip"}))
@@ -150,8 +132,8 @@ int main(int argc, char** argv) {
     web::ServerOptions so;
     if (!web::parse_listen(opts.listen, so.host, so.port))
       throw UsageError("--listen: expected HOST:PORT such as 127.0.0.1:8080, got \"" + opts.listen + "\"");
-    so.max_message_size = size_option("--max-message-size", opts.max_message_size);
-    so.client_queue_bytes = size_option("--client-queue", opts.client_queue);
+    so.max_message_size = opts.max_message_size;
+    so.client_queue_bytes = opts.client_queue;
     if (opts.max_clients == 0) throw UsageError("--max-clients: must be at least 1");
     so.max_clients = opts.max_clients;
     so.slow = opts.slow == "skip" ? web::SlowPolicy::Skip : web::SlowPolicy::Drop;
@@ -160,7 +142,7 @@ int main(int argc, char** argv) {
     so.allowed_origins = opts.allow_origin;
     so.commands.allowed_targets = opts.allow_target;
     so.version = SENSORPIPE_VERSION;
-    if (!opts.token_file.empty()) so.token = read_token(opts.token_file);
+    if (!opts.token_file.empty()) so.token = cli::read_secret_file(opts.token_file, "--token-file");
     if (opts.cert.empty() != opts.key.empty()) throw UsageError("--cert and --key go together");
     so.cert_file = opts.cert;
     so.key_file = opts.key;

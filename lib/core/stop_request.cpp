@@ -1,5 +1,5 @@
-// Signal handling (see signals.h).
-#include "core/signals.h"
+// The stop request: SIGINT/SIGTERM handling and the flag and self-pipe (see stop_request.h).
+#include "core/stop_request.h"
 
 #include <fcntl.h>
 #include <signal.h>

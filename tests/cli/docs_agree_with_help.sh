@@ -4,6 +4,9 @@
 source "$SP_SRC/tests/lib/common.sh"
 tools=$(sp_tools)
 [[ -n "$tools" ]] || fail "no tools built"
+size_units="is a number of bytes, optionally followed by k, M or G (1024, 1024\\(ha2, 1024\\(ha3; any case, KiB and MB forms too), as in 64k or 1M."
+duration_units="a number and a unit: ms, s, m (or min), h, d, w (7 days) or y (365 days), combined as in 1h30m; a bare number means seconds."
+assert_contains "$(tr '\n' ' ' <"$SP_SRC/man/sensorpipe.7")" "$duration_units" "man/sensorpipe.7 lists the duration units"
 for tool in $tools; do
   man="$SP_SRC/man/$tool.1"
   [[ -f "$man" ]] || fail "$tool has no man page man/$tool.1"
@@ -12,6 +15,13 @@ for tool in $tools; do
   for opt in $options; do
     assert_contains "$man_text" "$opt" "man/$tool.1 documents $opt"
   done
+  # Every tool parses durations with core/time.h parse_duration: its page lists the same units.
+  if grep -q DURATION "$man"; then
+    assert_contains "$(tr '\n' ' ' <"$man")" "$duration_units" "man/$tool.1 lists the duration units"
+  fi
+  if grep -q SIZE "$man"; then # and sizes with cli/values.h parse_size
+    assert_contains "$(tr '\n' ' ' <"$man")" "$size_units" "man/$tool.1 lists the size units"
+  fi
   for shell in bash zsh fish; do
     case $shell in
       bash) file="$SP_SRC/completions/bash/$tool" ;;

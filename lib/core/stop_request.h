@@ -1,4 +1,4 @@
-// Process-wide signal policy shared by every tool.
+// The stop request: process-wide signal policy shared by every tool, and the flag it sets.
 //
 // SIGINT/SIGTERM become a stop request: a flag plus a self-pipe that poll loops
 // can watch, so blocking reads wake up and the program drains and exits 0.
