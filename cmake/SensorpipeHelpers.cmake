@@ -75,9 +75,9 @@ function(sensorpipe_add_script_test)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 120)
   endif()
-  # The ctest name is AREA.SCRIPT (plus _vN for a protocol variant), so a failing name leads to its file.
+  # The ctest name is AREA.SCRIPT (plus _vN for a protocol variant, _pg for the PostgreSQL run), so a failing name leads to its file.
   get_filename_component(stem "${ARG_SCRIPT}" NAME_WE)
-  if(NOT ARG_NAME MATCHES "^[a-z]+\\.${stem}(_v[0-9]+)?$")
+  if(NOT ARG_NAME MATCHES "^[a-z]+\\.${stem}(_v[0-9]+|_pg)?$")
     message(FATAL_ERROR "test ${ARG_NAME} runs ${ARG_SCRIPT}: name the test AREA.${stem}")
   endif()
   add_test(NAME ${ARG_NAME} COMMAND bash "${CMAKE_CURRENT_SOURCE_DIR}/${ARG_SCRIPT}")
