@@ -3,6 +3,7 @@
 
 #include "store/query.h"
 
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -122,6 +123,7 @@ void check_version(const sql::Db& db, std::int64_t app_id, std::int64_t version)
                        ", this program knows up to " + std::to_string(kSchemaVersion) + ")");
 }
 
+}  // namespace
 
 namespace {
 // Switching to WAL needs a moment of exclusive access, and SQLite does not run the
