@@ -192,11 +192,17 @@ void rollup_items(QuerySource& src, const SensorRef& s, Source table, TimeMs fro
                   const ConsumptionBuckets& cb, const ItemFn& f, QueryResult& res) {
   const TimeMs width = table == Source::Hour ? kHourMs : kMinuteMs;
   // Read an hour (of minutes, or of hours a day) at a time: no nested reads while one runs.
-  const TimeMs step = table == Source::Hour ? 24 * kHourMs : kHourMs;
+  const TimeMs base = table == Source::Hour ? 24 * kHourMs : kHourMs;
   std::vector<std::pair<TimeMs, Partial>> rows;
-  for (TimeMs lo = from; lo < to; lo = std::min(to, lo + step)) {
+  for (TimeMs lo = from, step = base; lo < to;) {
+    const TimeMs hi = to - lo > step ? lo + step : to;
     rows.clear();
-    src.rollups(s, table, lo, std::min(to, lo + step), [&](TimeMs b, const Partial& p) { rows.emplace_back(b, p); });
+    src.rollups(s, table, lo, hi, [&](TimeMs b, const Partial& p) { rows.emplace_back(b, p); });
+    lo = hi;
+    // An empty stretch (before the first data, after the last, a long gap): look twice as
+    // far ahead each time, so an unbounded range (no --from or --to) costs a few dozen
+    // reads, not one per hour of the years 0 to 9999. Steps stay whole multiples of `base`.
+    step = rows.empty() ? std::min<TimeMs>(step * 2, base << 24) : base;
     for (const auto& [b, p] : rows) {
       if (cb.can_summarise(p, width)) {
         res.used_rollups = true;

@@ -63,8 +63,8 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   cli::add_duration_option(app, "--commit-interval", o.commit_interval,
                            "Commit at most DURATION after a reading arrived (default 200ms)");
-  add_retention_option(app, "--retain", o.retain, "Delete raw readings older than DURATION (e.g. 30d)");
-  add_retention_option(app, "--retain-rollups", o.retain_rollups,
+  cli::add_positive_duration_option(app, "--retain", o.retain, "Delete raw readings older than DURATION (e.g. 30d)");
+  cli::add_positive_duration_option(app, "--retain-rollups", o.retain_rollups,
                            "Delete roll-ups older than DURATION (e.g. 5y); needs --retain");
   app.add_option("--cache-size", o.cache_size,
                  "SQLite only: page cache size (default 64M); refused for a PostgreSQL database")

@@ -269,6 +269,9 @@ class PgReader final : public HistoryReader, private QuerySource {
       p.first = json_value_at(r, i, 7);
       p.last_ts = r.int64(i, 9);
       p.last = json_value_at(r, i, 10);
+      // PostgreSQL's roll-ups do not keep the ordered summary (decreases, value x time held)
+      // yet: unknown, so increase/integral/twa re-read the bucket's raw rows (exact, slower).
+      p.ordered = false;
       f(r.int64(i, 0), p);
     }
   }
