@@ -35,6 +35,7 @@
   }
   function readable(place) {
     const s = place.replace(/[_-]+/g, " ").trim();
+    if (s.length <= 2) return s.toUpperCase();  // "tv" -> "TV"
     return s.charAt(0).toUpperCase() + s.slice(1);
   }
   function toKWh(v, unit) { return unit === "Wh" ? v / 1000 : unit === "MWh" ? v * 1000 : v; }
