@@ -83,7 +83,13 @@
     const d = new Date(now);
     state.monthStart = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
     const from = Math.min(state.monthStart, state.days[0]);
-    return apiFetch("api/history?from=" + from + "&every=1d&agg=increase").then((body) => {
+    // Only the counters are asked for (by name, from /api/sensors): increase over a month of
+    // every sensor costs the server minutes, and the other sensors are not on this page.
+    return apiFetch("api/sensors").then((list) => {
+      const names = list.sensors.filter((i) => groupOf(i)).map((i) => "&sensor=" + encodeURIComponent(i.sensor));
+      if (!names.length) return { series: [] };
+      return apiFetch("api/history?from=" + from + "&every=1d&agg=increase" + names.join(""));
+    }).then((body) => {
       state.series.clear();
       for (const ser of body.series) {
         const s = { sensor: ser.sensor, kind: ser.kind, unit: ser.unit, place: placeOf(ser.sensor), byDay: new Map(),
