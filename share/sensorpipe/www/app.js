@@ -4,6 +4,7 @@
 (() => {
   const params = new URLSearchParams(location.search);
   const token = params.get("token");              // carried on to the API and the WebSocket
+  if (token) document.querySelector("#to-energy").href = "energy.html?token=" + encodeURIComponent(token);
   const MAX_POINTS = 5000;                        // per series held in the browser
   const RANGES = {                                // window and bucket per range button
     live: { span: 5 * 60e3, every: null },
