@@ -33,6 +33,14 @@ words=$({ cat "${scripts[@]}"; printf '%s\n' "$examples"; } | sed -e 's/^[[:spac
 declare -A where is_function is_listed
 for f in $functions; do is_function[$f]=1; done
 for p in $listed; do is_listed[$p]=1; done
+# What a listed package pulls in is installed too (postgresql -> postgresql-15 ->
+# postgresql-client-15 -> postgresql-client-common): three levels of Depends.
+for level in 1 2 3; do
+  for dep in $(dpkg-query -W -f '${Depends},${Pre-Depends}\n' "${!is_listed[@]}" 2>/dev/null | tr ',|' '\n\n' |
+    sed -e 's/([^)]*)//g' -e 's/:any//' -e 's/[[:space:]]//g' | grep -v '^$' | sort -u); do
+    is_listed[$dep]=1
+  done
+done
 for w in $words; do
   case $w in # shell keywords and builtins that also exist as programs
     if | then | else | elif | fi | do | done | while | until | for | case | esac | in | function | time | \
@@ -40,7 +48,9 @@ for w in $words; do
       local | export | source | return | exit | shift | unset | declare | eval | let | mapfile | break | continue) continue ;;
   esac
   [[ -n ${is_function[$w]:-} ]] && continue
-  path=$(PATH=${PATH//"$SP_BIN:"/} type -P "$w" 2>/dev/null) || continue # not a program (a word in text)
+  # Debian's own directories first: a fresh machine has no pyenv shims or /usr/local tools.
+  path=$(PATH=/usr/sbin:/usr/bin:/sbin:/bin type -P "$w" 2>/dev/null || PATH=${PATH//"$SP_BIN:"/} type -P "$w" 2>/dev/null) ||
+    continue # not a program (a word in text)
   [[ $path == "$SP_SRC"/* || $path == "$SP_BUILD"/* ]] && continue
   where[$w]=$(readlink -f "$path")
 done
