@@ -1,7 +1,9 @@
 // Fuzz target: any MQTT message (first line: topic, rest: payload) through payload
-// normalisation. It must never crash, and every reading it produces must be a valid
-// canonical reading line (parses again and serialises to the same text).
+// normalisation. It must never crash, and every reading it produces (one per line: a split
+// object gives several) must be a valid canonical reading line (parses again and
+// serialises to the same text).
 #include <cstdint>
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -32,8 +34,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (error.empty()) std::abort();
       continue;
     }
-    Reading r;
-    if (!parser.parse(out, 0, r, error) || to_json(r) != out) std::abort();
+    if (out.empty()) std::abort();
+    for (std::size_t begin = 0; begin <= out.size();) {
+      const std::size_t end = std::min(out.find('\n', begin), out.size());
+      const std::string line = out.substr(begin, end - begin);
+      Reading r;
+      if (!parser.parse(line, 0, r, error) || to_json(r) != line) std::abort();
+      begin = end + 1;
+    }
   }
   return 0;
 }
