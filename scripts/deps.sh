@@ -19,7 +19,7 @@ RUN_PACKAGES=(mosquitto nodejs npm openssl fonts-dejavu-core)
 # from a package missing here.
 TEST_PACKAGES=(chromium clang libclang-rt-14-dev libfuzzer-14-dev sqlite3 mosquitto-clients curl zsh fish
   bash-completion procps dpkg-dev lintian systemd file man-db time poppler-utils
-  postgresql groff-base jq python3 binutils)
+  postgresql postgresql-client groff-base jq python3 binutils)
 # Bench: the peers we measure against.
 BENCH_PACKAGES=(sqlite-utils hyperfine bc time python3 gnuplot-nox)
 
