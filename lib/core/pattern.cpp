@@ -50,4 +50,11 @@ bool pattern_matches(std::string_view pattern, std::string_view name) {
   return match(pattern, name);
 }
 
+bool matches_any(const std::vector<std::string>& patterns, std::string_view name) {
+  if (patterns.empty()) return true;
+  for (const auto& p : patterns)
+    if (pattern_matches(p, name)) return true;
+  return false;
+}
+
 }  // namespace sensorpipe

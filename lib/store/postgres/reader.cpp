@@ -197,14 +197,7 @@ class PgReader final : public HistoryReader, private QuerySource {
     auto r = conn_->exec("SELECT id, name, unit, kind, sensorpipe_ms(first_seen), sensorpipe_ms(last_seen) FROM sensors");
     for (int i = 0; i < r.rows(); ++i) {
       const std::string_view name = r.text(i, 1);
-      bool ok = patterns.empty();
-      for (const auto& p : patterns) {
-        if (pattern_matches(p, name)) {
-          ok = true;
-          break;
-        }
-      }
-      if (!ok) continue;
+      if (!matches_any(patterns, name)) continue;
       SensorMeta m;
       m.id = r.int64(i, 0);
       m.name = std::string(name);

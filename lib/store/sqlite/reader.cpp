@@ -140,14 +140,7 @@ class SqliteReader final : public HistoryReader, private QuerySource {
     sql::Stmt s(*db_, "SELECT id, name, unit, kind, first_seen, last_seen FROM sensors");
     while (s.step()) {
       const std::string_view name = s.column_text(1);
-      bool ok = patterns.empty();
-      for (const auto& p : patterns) {
-        if (pattern_matches(p, name)) {
-          ok = true;
-          break;
-        }
-      }
-      if (!ok) continue;
+      if (!matches_any(patterns, name)) continue;
       SensorMeta m;
       m.id = s.column_int(0);
       m.name = std::string(name);
