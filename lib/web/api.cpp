@@ -6,6 +6,7 @@
 
 #include "core/errors.h"
 #include "core/json.h"
+#include "store/zone.h"
 #include "web/bucket_width.h"
 
 namespace sensorpipe::web {
@@ -113,6 +114,16 @@ HttpReply history_reply(HistorySource& source, const Target& target, TimeMs now,
   }
   if (!q.aggs.empty() && !q.every) return error_reply(400, "agg needs every");
   if (auto unit = target.param("integral_unit")) q.integral_unit = *unit;
+  if (auto tz = target.param("tz")) {
+    // Checked here so that a browser's unknown zone is the client's mistake (400), not the
+    // server's (500); the engine loads it again per query (the zone files are cached by the OS).
+    try {
+      store::TimeZone::load(*tz);
+    } catch (const UsageError&) {
+      return error_reply(400, "tz: expected a zone of the tz database such as Europe/Berlin, got \"" + *tz + "\"");
+    }
+    q.tz = *tz;
+  }
   q.consumption.end_limit = now;  // nothing is carried into the future
 
   std::vector<store::SensorInfo> infos;

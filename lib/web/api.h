@@ -27,8 +27,9 @@ HttpReply sensors_reply(HistorySource& source, MemoryHistory* live, const Target
 
 // Parameters: sensor (repeatable; patterns), from, to (time points: RFC 3339, epoch,
 // "-1h", "now"; default the last hour), every (duration), agg (avg,min,...; default avg),
-// limit. Without `every`, when a series would have more than `max_points` points, the
-// server picks a round bucket and says so ("bucket":"server").
+// limit, tz (an IANA zone: day buckets start at local midnight, as history-query --tz;
+// an unknown zone is a 400). Without `every`, when a series would have more than
+// `max_points` points, the server picks a round bucket and says so ("bucket":"server").
 HttpReply history_reply(HistorySource& source, const Target& target, TimeMs now, std::size_t max_points);
 
 }  // namespace sensorpipe::web

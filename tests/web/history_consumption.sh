@@ -47,4 +47,16 @@ check "from -d" "$body"
 run history-query -d "$T/lab.db" --from $t0 --to $((t0 + 600)) --every 10m --agg increase,integral,twa -f csv
 assert_eq "lab/meter,$(date -u -d @$t0 +%Y-%m-%dT%H:%M:%S.000Z),5,$(j 'b.series[0].points[0][2]' <<<"$body"),$(j 'b.series[0].points[0][3]' <<<"$body"),kWh,kWh,kWh·h,false" \
   "$(sed -n 2p <<<"$out")" "history-query gives the same"
+# tz: day buckets from local midnight, as history-query --tz (the browser passes its own zone).
+zone=Pacific/Kiritimati  # UTC+14: its days start 10 h before UTC's
+body=$(curl -s "$HTTP_URL/api/history?sensor=lab/meter&from=$((t0 - 2 * 86400))&every=1d&agg=increase&tz=$zone")
+run history-query -d "$T/lab.db" --sensor lab/meter --from $((t0 - 2 * 86400)) --every 1d --agg increase --tz $zone -f csv
+want=$(tail -n +2 <<<"$out" | awk -F, '{ printf "%s%s=%s", (NR > 1 ? " " : ""), $2, $3 }')
+got=$(j 'b.series[0].points.map(p=>new Date(p[0]).toISOString()+"="+p[1]).join(" ")' <<<"$body" | tr -d '"')
+assert_eq "$want" "$got" "tz=$zone: the same local days and increases as history-query --tz"
+assert_eq '"10:00:00.000Z"' "$(j 'new Date(b.series[0].points[0][0]).toISOString().slice(11)' <<<"$body")" \
+  "tz=$zone: a day starts at 10:00 UTC"
+code=$(curl -s -o bad.json -w '%{http_code}' "$HTTP_URL/api/history?sensor=lab/meter&every=1d&agg=increase&tz=Mars/Olympus")
+assert_eq "400" "$code" "an unknown zone is the client's mistake"
+assert_contains "$(cat bad.json)" 'tz: expected a zone' "the 400 names the parameter"
 pass "consumption through /api/history"
