@@ -10,6 +10,7 @@ Route route_request(std::string_view method, std::string_view path) {
   if (path == "/events") return Route::Events;
   if (path == "/api/sensors") return Route::Sensors;
   if (path == "/api/history") return Route::History;
+  if (path == "/api/config") return Route::Config;
   if (path == "/ws") return Route::WebSocketOnly;
   return Route::Static;
 }

@@ -17,6 +17,7 @@ enum class Route {
   Events,            // /events (SSE)
   Sensors,           // /api/sensors
   History,           // /api/history
+  Config,            // /api/config (the dashboard's tariffs and currency)
   WebSocketOnly,     // /ws without an upgrade
   Static,            // everything else: a file of the dashboard, or 404
 };

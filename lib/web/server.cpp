@@ -583,6 +583,11 @@ struct ServerImpl final : Server::Impl {
         if (!admit(con, target, "event stream")) return;
         return start_sse(con, target);
       }
+      case Route::Config: {
+        HttpReply r;
+        r.body = config_json(opts.dashboard);
+        return send_reply(*ex, r);
+      }
       case Route::Sensors:
       case Route::History:
         ex->defer();

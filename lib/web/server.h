@@ -32,6 +32,7 @@
 #include "web/history.h"
 #include "web/memory_history.h"
 #include "web/metrics.h"
+#include "web/tariff.h"
 
 namespace sensorpipe::web {
 
@@ -52,6 +53,7 @@ struct ServerOptions {
   std::string version = "0";                  // for the hello message
   std::string cert_file, key_file;            // both set: TLS (https, wss) with this PEM chain and key
   CommandPolicy commands;
+  DashboardConfig dashboard;                  // served as /api/config
 };
 
 // websocketpp and Boost versions, for --version.

@@ -19,6 +19,7 @@
 #include "web/http.h"
 #include "web/job_queue.h"
 #include "web/routing.h"
+#include "web/tariff.h"
 
 using namespace sensorpipe::web;
 
@@ -102,6 +103,7 @@ TEST_CASE("requests are routed by method and path; data endpoints need the token
   CHECK(route_request("GET", "/events") == Route::Events);
   CHECK(route_request("GET", "/api/sensors") == Route::Sensors);
   CHECK(route_request("GET", "/api/history") == Route::History);
+  CHECK(route_request("GET", "/api/config") == Route::Config);
   CHECK(route_request("GET", "/ws") == Route::WebSocketOnly);
   CHECK(route_request("GET", "/index.html") == Route::Static);
   CHECK(route_request("GET", "/api/other") == Route::Static);
@@ -287,4 +289,37 @@ TEST_CASE("request heads: incomplete, malformed, bodies, Expect and upgrades") {
   CHECK(h.websocket_upgrade());
   CHECK(reason_phrase(404) == "Not Found");
   CHECK(reason_phrase(599).empty());
+}
+
+TEST_CASE("tariffs are a price per unit of energy or water, also per kWh or litre") {
+  std::string reason;
+  auto t = parse_tariff("0.30/kWh", reason);
+  REQUIRE(t);
+  CHECK(t->quantity == Tariff::Quantity::Energy);
+  CHECK(t->per_base == 0.3);
+  t = parse_tariff("0.0004/Wh", reason);
+  REQUIRE(t);
+  CHECK(t->per_base == Approx(0.4));
+  t = parse_tariff("2.5/m3", reason);
+  REQUIRE(t);
+  CHECK(t->quantity == Tariff::Quantity::Water);
+  CHECK(t->unit == "m³");
+  CHECK(t->per_base == Approx(0.0025));
+  t = parse_tariff("0/L", reason);
+  REQUIRE(t);
+  CHECK(t->per_base == 0);
+  for (const char* bad : {"", "0.3", "/kWh", "0.3/", "-1/kWh", "1e999/kWh", "0.3 /kWh", "0.3/kwh", "nan/kWh", "1/gal"}) {
+    INFO(bad);
+    reason.clear();
+    CHECK_FALSE(parse_tariff(bad, reason));
+    CHECK_FALSE(reason.empty());
+  }
+  CHECK(valid_currency("EUR"));
+  CHECK_FALSE(valid_currency("eur"));
+  CHECK_FALSE(valid_currency("EURO"));
+  DashboardConfig c;
+  c.currency = "CHF";
+  c.tariffs.push_back(*parse_tariff("0.3/kWh", reason));
+  CHECK(config_json(c) ==
+        R"({"currency":"CHF","tariffs":[{"quantity":"energy","price":0.3,"unit":"kWh","base_unit":"kWh","per_base":0.3}]})");
 }

@@ -35,6 +35,8 @@ struct Options {
   std::string cert, key;
   std::vector<std::string> allow_origin;
   std::vector<std::string> allow_target;
+  std::vector<std::string> tariffs;
+  std::string currency = "EUR";
   std::size_t max_clients = 1024;
   std::size_t max_message_size = 64 << 10;
   std::size_t client_queue = 8 << 20;
@@ -121,6 +123,12 @@ int main(int argc, char** argv) {
   app.add_option("--max-points", opts.max_points, "Points per series in /api/history before the server buckets")
       ->type_name("N")
       ->capture_default_str();
+  app.add_option("--tariff", opts.tariffs,
+                 "Price of energy or water for the dashboard's costs: PRICE/UNIT, e.g. 0.30/kWh, 2.5/m3 (repeatable)")
+      ->type_name("PRICE/UNIT");
+  app.add_option("--currency", opts.currency, "ISO 4217 code the dashboard shows prices in (e.g. EUR, USD, CHF)")
+      ->type_name("CODE")
+      ->capture_default_str();
   cli::add_duration_option(app, "--keepalive", opts.keepalive, "Interval of SSE keep-alive comments (default 15s)");
   app.add_flag("--exit-on-eof", opts.exit_on_eof, "Stop when stdin ends (default: keep serving)");
   cli::add_input_options(app, opts.input, false);
@@ -142,6 +150,20 @@ int main(int argc, char** argv) {
     so.allowed_origins = opts.allow_origin;
     so.commands.allowed_targets = opts.allow_target;
     so.version = SENSORPIPE_VERSION;
+    for (const auto& text : opts.tariffs) {
+      std::string reason;
+      auto tariff = web::parse_tariff(text, reason);
+      if (!tariff) throw UsageError("--tariff: " + reason + ", got \"" + text + "\"");
+      for (const auto& t : so.dashboard.tariffs) {
+        if (t.quantity == tariff->quantity)
+          throw UsageError("--tariff: one price per quantity (\"" + text + "\" is a second " +
+                           (t.quantity == web::Tariff::Quantity::Energy ? "energy" : "water") + " tariff)");
+      }
+      so.dashboard.tariffs.push_back(*tariff);
+    }
+    if (!web::valid_currency(opts.currency))
+      throw UsageError("--currency: expected an ISO 4217 code such as EUR or USD, got \"" + opts.currency + "\"");
+    so.dashboard.currency = opts.currency;
     if (!opts.token_file.empty()) so.token = cli::read_secret_file(opts.token_file, "--token-file");
     if (opts.cert.empty() != opts.key.empty()) throw UsageError("--cert and --key go together");
     so.cert_file = opts.cert;
