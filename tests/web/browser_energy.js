@@ -1,16 +1,21 @@
-// Browser test of the energy & water view (energy.html): real ws-serve -d on a database,
-// real headless Chromium. Run by browser_energy.sh, which stores a simulated month and writes
-// history-query's daily increases to EXPECTED. Prints "ok: ..." per step, exits non-zero on
-// the first failure. Waits are generous (WAIT); passing steps return at once.
+// Browser test of the energy & water view (energy.html): real ws-serve -d on a database with a
+// tariff, real headless Chromium with its clock in ZONE. Run by browser_energy.sh, which stores a
+// simulated month and writes history-query's answers to DIR (daily.jsonl: increase per local day
+// in ZONE; hourly.jsonl: increase per hour; power-week.jsonl: hourly twa of the power meters over
+// the 7-day view). Prints "ok: ..." per step, exits non-zero on the first failure. Waits are
+// generous (WAIT); passing steps return at once.
 //
-//   node browser_energy.js WS_SERVE_BINARY DATABASE EXPECTED.jsonl SCREENSHOT_DIR
+//   node browser_energy.js WS_SERVE_BINARY DATABASE ZONE DIR TODAY_EPOCH MONTH_EPOCH SCREENSHOT_DIR
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const { spawn } = require("child_process");
 const { chromium } = require("playwright-core");
 
-const [bin, db, expectedFile, shotDir] = process.argv.slice(2);
+const [bin, db, zone, dir, todayArg, monthArg, shotDir] = process.argv.slice(2);
+const today = Number(todayArg) * 1000, monthStart = Number(monthArg) * 1000;
+const DAY = 86400e3, HOUR = 3600e3;
+const KWH_PRICE = 0.3, LITRE_PRICE = 2.5 / 1000;  // --tariff 0.30/kWh --tariff 2.5/m3
 let server = null;
 function fail(msg) {
   console.error("FAIL: " + msg);
@@ -19,7 +24,7 @@ function fail(msg) {
 }
 function ok(msg) { console.log("ok: " + msg); }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const WAIT = 90000;  // the first load asks for a month of daily increases
+const WAIT = 90000;
 async function waitFor(what, fn) {
   const end = Date.now() + WAIT;
   for (;;) {
@@ -28,21 +33,27 @@ async function waitFor(what, fn) {
     await sleep(25);
   }
 }
-const DAY = 86400e3;
 
-// history-query's rows: sensor -> day (YYYY-MM-DD) -> increase.
-const expected = new Map();
-for (const line of fs.readFileSync(expectedFile, "utf8").split("\n")) {
-  if (!line.trim()) continue;
-  const r = JSON.parse(line);
-  if (!expected.has(r.sensor)) expected.set(r.sensor, new Map());
-  expected.get(r.sensor).set(r.ts.slice(0, 10), r.increase);
+// history-query's rows: sensor -> bucket start (ms) -> the aggregate.
+function rows(file, agg) {
+  const m = new Map();
+  for (const line of fs.readFileSync(path.join(dir, file), "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    const r = JSON.parse(line);
+    if (!m.has(r.sensor)) m.set(r.sensor, new Map());
+    m.get(r.sensor).set(Date.parse(r.ts), r[agg]);
+  }
+  return m;
 }
-const inc = (sensor, day) => (expected.get(sensor) && expected.get(sensor).get(day)) || 0;
-const today = new Date().toISOString().slice(0, 10);
-const monthPrefix = today.slice(0, 8);
-const monthSum = (sensor) => [...(expected.get(sensor) || new Map())].filter(([d]) => d.startsWith(monthPrefix))
-  .reduce((a, [, v]) => a + v, 0);
+const daily = rows("daily.jsonl", "increase"), hourly = rows("hourly.jsonl", "increase");
+const powerWeek = rows("power-week.jsonl", "twa");
+const get = (m, sensor, t) => (m.get(sensor) && m.get(sensor).get(t)) || 0;
+const monthSum = (sensor) => [...(daily.get(sensor) || new Map())].filter(([t]) => t >= monthStart).reduce((a, [, v]) => a + v, 0);
+const MAINS = "house1/mains/energy";
+const appliances = [...daily.keys()].filter((s) => /\/energy$/.test(s) && s !== MAINS);
+const usage = [...daily.keys()].filter((s) => /\/usage$/.test(s));
+const water = [...daily.keys()].filter((s) => /\/water\/total$/.test(s));
+if (appliances.length < 3 || usage.length < 3 || water.length < 1) fail("too few meters in the data");
 
 // "1.23 kWh" / "530 Wh" -> kWh; "3 h 20 min" / "45 s" -> seconds.
 function kwhOf(text) {
@@ -58,64 +69,106 @@ function secondsOf(text) {
 const close = (a, b, tol) => Math.abs(a - b) <= tol;
 
 (async () => {
-  server = spawn(bin, ["--listen", "127.0.0.1:0", "-d", db, "--exit-on-eof"], { stdio: ["pipe", "pipe", "pipe"] });
+  server = spawn(bin, ["--listen", "127.0.0.1:0", "-d", db, "--exit-on-eof", "--tariff", "0.30/kWh", "--tariff", "2.5/m3",
+                       "--currency", "EUR"], { stdio: ["pipe", "pipe", "pipe"] });
   let stderr = "";
   server.stderr.on("data", (d) => { stderr += d; });
   server.stdout.resume();
   await waitFor("ws-serve serving", () => /serving http:\/\/127\.0\.0\.1:(\d+)\//.test(stderr) || server.exitCode !== null);
   if (server.exitCode !== null) fail("ws-serve exited: " + stderr);
-  const url = "http://127.0.0.1:" + /serving http:\/\/127\.0\.0\.1:(\d+)\//.exec(stderr)[1] + "/energy.html";
+  const origin = "http://127.0.0.1:" + /serving http:\/\/127\.0\.0\.1:(\d+)\//.exec(stderr)[1];
 
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
            "--disable-component-update", "--disable-sync"],
   });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: zone, locale: "en-US" });
+  const page = await context.newPage();
   const errors = [];
   page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
   page.on("pageerror", (e) => errors.push("page error: " + e.message));
 
-  // 1. Seven day bars per appliance, each equal to history-query's increase for that UTC day.
-  await page.goto(url);
-  await waitFor("energy bars drawn", () => page.evaluate(() => document.querySelectorAll("#energy-bars .day").length === 7));
-  const segs = await page.$$eval("#energy-bars .seg", (els) => els.map((e) => ({
-    sensor: e.dataset.sensor, day: e.closest(".day").dataset.day, value: Number(e.dataset.value), height: e.style.height })));
-  const days = await page.$$eval("#energy-bars .day", (els) => els.map((e) => e.dataset.day));
-  const want = [];
-  for (let i = 6; i >= 0; i--) want.push(new Date(Date.parse(today) - i * DAY).toISOString().slice(0, 10));
-  if (JSON.stringify(days) !== JSON.stringify(want)) fail("days " + JSON.stringify(days) + ", expected " + JSON.stringify(want));
-  const appliances = [...expected.keys()].filter((s) => /\/energy$/.test(s) && !/\/mains\//.test(s));
-  if (appliances.length < 3) fail("too few appliance meters in the data: " + appliances);
-  let checked = 0, nonzero = 0;
-  for (const s of appliances) {
-    for (const d of want) {
-      const seg = segs.find((x) => x.sensor === s && x.day === d);
-      if (!seg) fail("no bar segment for " + s + " on " + d);
-      if (seg.value !== inc(s, d)) fail(`${s} on ${d}: bar ${seg.value}, history-query ${inc(s, d)}`);
-      checked++;
-      if (seg.value > 0) nonzero++;
+  // Reads a bar chart: [{start, day, segs: {sensor: value}, title}] per column.
+  const bars = (id) => page.$$eval(`#${id} .bar`, (cols) => cols.map((c) => ({
+    start: Number(c.dataset.start), day: c.dataset.day, title: c.title,
+    segs: Object.fromEntries([...c.querySelectorAll(".seg")].map((s) => [s.dataset.sensor, Number(s.dataset.value)])),
+    tips: Object.fromEntries([...c.querySelectorAll(".seg")].map((s) => [s.dataset.sensor, s.title])),
+  })));
+  const waitBars = (n) => waitFor(`${n} bars drawn`, () => page.evaluate((n) =>
+    ["energy-bars", "water-bars", "usage-bars"].every((id) => document.querySelectorAll(`#${id} .bar`).length === n), n));
+  // Every column of the three bar charts equals history-query's bucket: the same starts, the
+  // same values, "other" = mains - appliances (never negative).
+  async function checkBars(label, starts, expected, skip) {
+    let checked = 0, nonzero = 0;
+    for (const [id, sensors] of [["energy-bars", appliances], ["water-bars", water], ["usage-bars", usage]]) {
+      const cols = await bars(id);
+      const got = cols.map((c) => c.start);
+      if (JSON.stringify(got) !== JSON.stringify(starts)) {
+        fail(`${label} ${id}: bucket starts ${got.map((t) => new Date(t).toISOString())}, expected ${starts.map((t) => new Date(t).toISOString())}`);
+      }
+      for (const c of cols) {
+        for (const s of sensors) {
+          if (skip && skip(s, c.start)) continue;
+          if (!(s in c.segs)) fail(`${label}: no segment for ${s} at ${new Date(c.start).toISOString()}`);
+          if (c.segs[s] !== get(expected, s, c.start)) {
+            fail(`${label}: ${s} at ${new Date(c.start).toISOString()}: bar ${c.segs[s]}, history-query ${get(expected, s, c.start)}`);
+          }
+          checked++;
+          if (c.segs[s] > 0) nonzero++;
+        }
+        if (id === "energy-bars" && !skip) {
+          const other = Math.max(0, get(expected, MAINS, c.start) - appliances.reduce((a, s) => a + get(expected, s, c.start), 0));
+          if (!close(c.segs.other, other, 1e-6)) fail(`${label}: other at ${new Date(c.start).toISOString()}: ${c.segs.other}, expected ${other}`);
+        }
+      }
     }
+    if (nonzero < starts.length) fail(`${label}: too few non-zero bars to mean anything: ${nonzero}`);
+    return checked;
   }
-  if (nonzero < 7) fail("too few non-zero bars to mean anything: " + nonzero);
-  // "Other / untracked" is the mains meter minus the appliances' meters.
-  for (const d of want) {
-    const seg = segs.find((x) => x.sensor === "other" && x.day === d);
-    const other = Math.max(0, inc("house1/mains/energy", d) - appliances.reduce((a, s) => a + inc(s, d), 0));
-    if (!seg || !close(seg.value, other, 1e-6)) fail(`other on ${d}: ${seg && seg.value}, expected ${other}`);
-  }
-  ok(`${checked} appliance bars equal history-query --agg increase (${nonzero} non-zero), plus "other" = mains - appliances`);
 
-  // 2. Cards: today's and this month's totals from the mains meter, per-place running times.
-  const card = (sel) => page.$eval(sel + " .big", (e) => e.textContent);
-  const eToday = kwhOf(await card('[data-total="energy-today"]'));
-  const eMonth = kwhOf(await card('[data-total="energy-month"]'));
-  const mToday = inc("house1/mains/energy", today), mMonth = monthSum("house1/mains/energy");
+  // 1. The default view: 7 local days in the browser's zone, equal to history-query --tz.
+  await page.goto(origin + "/energy.html");
+  await waitBars(7);
+  const pageZone = await page.evaluate(() => window.energy.state.zone);
+  if (pageZone !== zone) fail(`the page's zone is ${pageZone}, not the browser's ${zone}`);
+  const week = [];
+  for (let i = 6; i >= 0; i--) week.push(today - i * DAY);
+  if (![...daily.get(MAINS).keys()].includes(week[0])) fail("history-query has no bucket at the page's first local day");
+  let n = await checkBars("7 d", week, daily);
+  const days = await page.$$eval("#energy-bars .bar", (cols) => cols.map((c) => c.dataset.day));
+  const localDate = (t) => new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(new Date(t));
+  if (JSON.stringify(days) !== JSON.stringify(week.map(localDate))) fail("day labels " + days + " are not the local dates");
+  ok(`7 d: ${n} bars (energy, water, running time) equal history-query --tz ${zone} --every 1d --agg increase; ` +
+     `days start at ${new Date(week[0]).toISOString().slice(11, 16)} UTC; "other" = mains - appliances`);
+
+  // 2. Cards: today's and this month's totals from the mains meter, with their cost; running times.
+  const cardOf = (key) => page.$eval(`[data-total="${key}"]`, (e) => ({
+    big: e.querySelector(".big").textContent, cost: e.querySelector(".cost") && e.querySelector(".cost").textContent,
+    amount: e.querySelector(".cost") && Number(e.querySelector(".cost").dataset.amount) }));
+  const eToday = await cardOf("energy-today"), eMonth = await cardOf("energy-month");
+  const mToday = get(daily, MAINS, today), mMonth = monthSum(MAINS);
   // The cards round to 3 significant digits (or whole Wh).
-  if (!close(eToday, mToday, Math.max(0.0006, mToday * 0.006))) fail(`energy today card ${eToday}, expected ${mToday}`);
-  if (!close(eMonth, mMonth, Math.max(0.0006, mMonth * 0.006))) fail(`energy this month card ${eMonth}, expected ${mMonth}`);
-  ok(`cards: energy today ${eToday} kWh, this month ${eMonth} kWh (history-query: ${mToday}, ${mMonth.toFixed(4)})`);
-  const usage = [...expected.keys()].filter((s) => /\/usage$/.test(s));
+  if (!close(kwhOf(eToday.big), mToday, Math.max(0.0006, mToday * 0.006))) fail(`energy today card ${eToday.big}, expected ${mToday}`);
+  if (!close(kwhOf(eMonth.big), mMonth, Math.max(0.0006, mMonth * 0.006))) fail(`energy this month card ${eMonth.big}, expected ${mMonth}`);
+  for (const [c, kwh] of [[eToday, mToday], [eMonth, mMonth]]) {
+    if (!c.cost || !close(c.amount, kwh * KWH_PRICE, 1e-9)) fail(`energy cost ${JSON.stringify(c)}, expected ${kwh * KWH_PRICE}`);
+    const shown = Number(c.cost.replace(/[^\d.]/g, ""));
+    if (!c.cost.startsWith("€") || !close(shown, kwh * KWH_PRICE, 0.005)) fail(`energy cost shown as ${c.cost}, expected €${(kwh * KWH_PRICE).toFixed(2)}`);
+  }
+  const wMonth = water.reduce((a, s) => a + monthSum(s), 0);
+  const wCard = await cardOf("water-month");
+  if (!wCard.cost || !close(wCard.amount, wMonth * LITRE_PRICE, 1e-9)) fail(`water cost ${JSON.stringify(wCard)}, expected ${wMonth * LITRE_PRICE}`);
+  ok(`cards: energy today ${eToday.big} (${eToday.cost}), this month ${eMonth.big} (${eMonth.cost}), water this month ` +
+     `${wCard.big} (${wCard.cost}); history-query: ${mToday}, ${mMonth.toFixed(4)} kWh`);
+  const biggest = appliances.reduce((a, s) => (get(daily, s, today) > get(daily, a, today) ? s : a));
+  const tip = (await bars("energy-bars"))[6].tips[biggest];
+  const kwh = get(daily, biggest, today);
+  const tipCost = /· €([\d.]+)$/.exec(tip);
+  if (!tip.includes(localDate(today)) || !tipCost || !close(Number(tipCost[1]), kwh * KWH_PRICE, 0.005)) {
+    fail(`a bar's tooltip lacks the day or the cost of ${kwh} kWh: ${tip}`);
+  }
+  ok(`tooltip: "${tip}" (${kwh} kWh)`);
   let ran = 0;
   for (const s of usage) {
     const place = s.split("/").slice(-2)[0];
@@ -124,45 +177,89 @@ const close = (a, b, tol) => Math.abs(a - b) <= tol;
     const m = /^ran (.+) today$/.exec(line);
     if (!m) fail(`no running time on the ${place} card: ${JSON.stringify(line)}`);
     const secs = secondsOf(m[1]);
-    const want = inc(s, today);
+    const want = get(daily, s, today);
     // Rounded to the minute above one minute (to the second below).
     if (!close(secs, want, want < 60 ? 0.5 : 30)) fail(`${place} ran ${m[1]} (${secs} s), history-query ${want} s`);
     if (want >= 3600 && !/^\d+ h( \d+ min)?$/.test(m[1])) fail(`${place}: ${m[1]} is not in hours and minutes`);
     if (want > 0) ran++;
   }
-  if (usage.length < 3) fail("too few usage counters: " + usage);
+  const names = await page.$$eval("#places .ecard .label", (els) => els.map((e) => e.textContent));
+  if (!names.includes("Washing machine") || !names.includes("TV")) fail("place cards lack readable names: " + names);
   const fd = await page.evaluate(() => [12000, 45, 600, 7200].map(window.energy.formatDuration));
   if (JSON.stringify(fd) !== JSON.stringify(["3 h 20 min", "45 s", "10 min", "2 h"])) fail("durations: " + JSON.stringify(fd));
-  ok(`running times on ${usage.length} cards match history-query (${ran} ran today); 12000 s reads "3 h 20 min"`);
+  ok(`running times on ${usage.length} cards match history-query (${ran} ran today); places: ${names.join(", ")}`);
 
-  // 3. Water per day.
-  const water = [...expected.keys()].filter((s) => /\/water\/total$/.test(s));
-  for (const s of water) for (const d of want) {
-    const v = await page.$eval(`#water-bars .day[data-day="${d}"] .seg[data-sensor="${s}"]`, (e) => Number(e.dataset.value));
-    if (v !== inc(s, d)) fail(`water ${s} on ${d}: ${v}, history-query ${inc(s, d)}`);
+  // 3. Power: time-weighted averages per hour, one line per power meter, equal to history-query
+  // --agg twa; no counter is charted as a cumulative line.
+  await waitFor("power chart drawn", () => page.evaluate(() => !!document.querySelector("#power-chart canvas") && !!window.energy.powerData));
+  const power = await page.evaluate(() => ({ series: document.querySelector("#power-chart").dataset.series.split(" "),
+                                             data: window.energy.powerData }));
+  const powerSensors = [...powerWeek.keys()];
+  if (JSON.stringify([...power.series].sort()) !== JSON.stringify([...powerSensors].sort())) {
+    fail("power chart series " + power.series + ", expected " + powerSensors);
   }
-  ok(`water bars equal history-query for ${water.length} meter(s)`);
+  // The hour history-query ran in was still open (its average runs up to "now"): not compared.
+  const open = Math.floor(fs.statSync(path.join(dir, "power-week.jsonl")).mtimeMs / HOUR) * HOUR;
+  let points = 0;
+  power.series.forEach((s, i) => {
+    power.data[0].forEach((x, j) => {
+      if (x * 1000 >= open) return;
+      const want = powerWeek.get(s).get(x * 1000);
+      const got = power.data[i + 1][j];
+      if (want === undefined ? got !== null : !close(got, want, 1e-9)) fail(`power ${s} at ${new Date(x * 1000).toISOString()}: ${got}, twa ${want}`);
+      if (want !== undefined) points++;
+    });
+  });
+  if (points < 24 * 6) fail("too few power points: " + points);
+  ok(`power chart: ${power.series.length} meters, ${points} hourly points equal history-query --agg twa`);
   await page.screenshot({ path: path.join(shotDir, "energy.png"), fullPage: true });
 
-  // 4. A live reading grows today's bar: the first one is the baseline, the next one's rise counts.
+  // 4. 24 h: one bar per hour, equal to history-query --every 1h.
+  await page.click('#ranges button[data-range="24h"]');
+  await waitBars(24);
+  const nowHour = Math.floor(Date.now() / HOUR) * HOUR;
+  const hours = [];
+  for (let i = 23; i >= 0; i--) hours.push(nowHour - i * HOUR);
+  n = await checkBars("24 h", hours, hourly);
+  ok(`24 h: ${n} hourly bars equal history-query --every 1h --agg increase`);
+  await waitFor("power chart of 24 h", () => page.evaluate(() => /per 15m/.test(document.querySelector(".power-note").textContent)));
+  await page.screenshot({ path: path.join(shotDir, "energy-24h.png"), fullPage: true });
+
+  // 5. Live: a reading of an appliance meter 0.25 kWh above its last stored value grows the
+  // current hour's bar, and today's bar in the 7-day view, by 0.25 kWh.
   await waitFor("connected", () => page.evaluate(() => document.querySelector("#status").textContent === "live"));
   const sensor = appliances[0];
-  const before = await page.$eval(`#energy-bars .day[data-day="${today}"] .seg[data-sensor="${sensor}"]`, (e) => Number(e.dataset.value));
-  const base = 100000;  // far above any simulated reading: a rise, not a reset
-  const ts = new Date().toISOString();
-  server.stdin.write(JSON.stringify({ sensor, ts, value: base, unit: "kWh", kind: "energy" }) + "\n" +
-                     JSON.stringify({ sensor, ts, value: base + 0.25, unit: "kWh", kind: "energy" }) + "\n");
-  await waitFor("today's bar grew by the live rise", () => page.$eval(
-    `#energy-bars .day[data-day="${today}"] .seg[data-sensor="${sensor}"]`, (e, b) => Math.abs(Number(e.dataset.value) - b - 0.25) < 1e-9,
-    before));
-  ok(`live: ${sensor} today ${before} -> ${before + 0.25} kWh`);
+  const last = (await (await fetch(origin + "/api/sensors?sensor=" + encodeURIComponent(sensor))).json()).sensors[0].value;
+  const ts = Date.now(), hour = Math.floor(ts / HOUR) * HOUR;
+  const segValue = (sel) => page.$eval(sel, (e) => Number(e.dataset.value));
+  const hourSel = `#energy-bars .bar[data-start="${hour}"] .seg[data-sensor="${sensor}"]`;
+  await waitFor("the current hour's bar", () => page.$(hourSel));
+  const beforeHour = await segValue(hourSel);
+  const beforeDay = await page.evaluate(([s, d]) => window.energy.state.series.get(s).byDay.get(d) || 0, [sensor, today]);
+  server.stdin.write(JSON.stringify({ sensor, ts: new Date(ts).toISOString(), value: last + 0.25, unit: "kWh", kind: "energy" }) + "\n");
+  await waitFor("the current hour's bar grew by the live rise", async () => close(await segValue(hourSel), beforeHour + 0.25, 1e-9));
+  await page.click('#ranges button[data-range="7d"]');
+  await waitBars(7);
+  const daySel = `#energy-bars .bar[data-start="${today}"] .seg[data-sensor="${sensor}"]`;
+  await waitFor("today's bar grew too", async () => close(await segValue(daySel), beforeDay + 0.25, 1e-9));
+  ok(`live: ${sensor} this hour ${beforeHour} -> ${beforeHour + 0.25}, today ${beforeDay} -> ${beforeDay + 0.25} kWh`);
 
-  // 5. Phone width: no sideways scrolling, the bars still all there.
+  // 6. 30 d: thirty local days (the live rise is in today's bar of that meter, checked above).
+  await page.click('#ranges button[data-range="30d"]');
+  await waitBars(30);
+  const month = [];
+  for (let i = 29; i >= 0; i--) month.push(today - i * DAY);
+  n = await checkBars("30 d", month, daily, (s, t) => s === sensor && t === today);
+  ok(`30 d: ${n} daily bars equal history-query --tz ${zone}`);
+
+  // 7. Phone width: no sideways scrolling, the bars and the chart still all there.
+  await page.click('#ranges button[data-range="7d"]');
+  await waitBars(7);
   await page.setViewportSize({ width: 390, height: 844 });
   const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  let over = await overflow();
-  for (const end = Date.now() + WAIT; over > 1 && Date.now() < end; over = await overflow()) await sleep(25);
-  if (over > 1) fail("phone width scrolls sideways by " + over + " px");
+  await waitFor("no sideways scrolling at 390 px", async () => (await overflow()) <= 1);
+  const chartWidth = await page.$eval("#power-chart canvas", (c) => c.getBoundingClientRect().right);
+  if (chartWidth > 390) fail("the power chart is wider than the phone: " + chartWidth);
   await page.screenshot({ path: path.join(shotDir, "energy-phone.png"), fullPage: true });
   ok("phone width fits; screenshots in " + shotDir);
 
