@@ -52,8 +52,15 @@ std::vector<Segment> plan(TimeMs from, TimeMs to, bool minutes_ok, bool hours_ok
   return segs;
 }
 
-std::pair<bool, bool> rollups_usable(const Bucketing& bk, TimeMs probe) {
-  if (bk.zoned()) return {bk.start_of(probe) % kMinuteMs == 0, false};
+std::pair<bool, bool> rollups_usable(const Bucketing& bk, TimeMs from, TimeMs to) {
+  if (bk.zoned()) {
+    constexpr TimeMs kLongestWalk = 10 * 366 * kDayMs;
+    const TimeMs first = bk.start_of(from);
+    const bool minutes = first % kMinuteMs == 0;
+    bool hours = minutes && to > from && to - from <= kLongestWalk;
+    for (TimeMs b = first; hours && b < to; b = bk.next(b)) hours = b % kHourMs == 0;
+    return {minutes, hours};
+  }
   return {bk.every % kMinuteMs == 0, bk.every % kHourMs == 0};
 }
 
@@ -153,7 +160,7 @@ bool buckets(QuerySource& src, const SensorRef& s, const Query& q, const Bucketi
   bool minutes_ok = false, hours_ok = false;
   if (src.has_rollups()) {
     const TimeMs probe = q.from > kMinTimeMs ? q.from : s.first_seen.value_or(0);
-    std::tie(minutes_ok, hours_ok) = rollups_usable(bk, probe);
+    std::tie(minutes_ok, hours_ok) = rollups_usable(bk, probe, std::min(q.to, q.consumption.end_limit));
   }
   BucketSeries series(bk);
   for (const auto& seg : plan(q.from, q.to, minutes_ok, hours_ok)) {
@@ -309,7 +316,7 @@ bool consumption(QuerySource& src, const SensorRef& s, const Query& q, const Buc
   bool minutes_ok = false, hours_ok = false;
   if (rollups) {
     const TimeMs probe = q.from > kMinTimeMs ? q.from : s.first_seen.value_or(0);
-    std::tie(minutes_ok, hours_ok) = rollups_usable(bk, probe);
+    std::tie(minutes_ok, hours_ok) = rollups_usable(bk, probe, std::min(q.to, q.consumption.end_limit));
   }
   if (q.from > kMinTimeMs) {
     // The carry-in (baseline, high-water mark, held value) from before the range; roll-ups

@@ -58,10 +58,13 @@ struct Segment {
 // multiples of them), so roll-ups answer the middle and raw rows only the ragged ends.
 std::vector<Segment> plan(TimeMs from, TimeMs to, bool minutes_ok, bool hours_ok);
 
-// Which roll-up tables may answer buckets of `bk`: minutes when every boundary is a whole
-// minute, hours when every boundary is a whole UTC hour. `probe` is any instant of the
-// range (a zone's midnights all fall on whole minutes or none do, in practice).
-std::pair<bool, bool> rollups_usable(const Bucketing& bk, TimeMs probe);
+// Which roll-up tables may answer buckets of `bk` over [from, to): minutes when every
+// boundary is a whole minute, hours when every boundary is a whole UTC hour. For local days
+// the minutes are judged at `from` (a zone's midnights all fall on whole minutes or none do,
+// in practice); the hours by walking the range's midnights (Berlin's are whole UTC hours,
+// India's never, Lord Howe's half the year), for ranges of up to ten years: longer or
+// unbounded ones keep to minutes rather than walk.
+std::pair<bool, bool> rollups_usable(const Bucketing& bk, TimeMs from, TimeMs to);
 
 // Hands rows to the caller's callback and counts them against Query::limit.
 class Emitter {

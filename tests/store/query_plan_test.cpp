@@ -29,9 +29,9 @@ TEST_CASE("bucketing: UTC multiples, and which roll-ups may answer", "[store]") 
   CHECK_FALSE(bk.zoned());
   CHECK(bk.start_of(-1) == -90'000);
   CHECK(bk.next(0) == 90'000);
-  CHECK(rollups_usable(bk, 0) == std::pair<bool, bool>{false, false});
+  CHECK(rollups_usable(bk, 0, kDayMs) == std::pair<bool, bool>{false, false});
   q.every = 7 * kHourMs;
-  CHECK(rollups_usable(Bucketing::for_query(q), 0) == std::pair<bool, bool>{true, true});
+  CHECK(rollups_usable(Bucketing::for_query(q), 0, kDayMs) == std::pair<bool, bool>{true, true});
   q.every = 0;
   CHECK_THROWS_AS(Bucketing::for_query(q), UsageError);
   q.every = kDayMs;
@@ -45,6 +45,28 @@ TEST_CASE("bucketing: UTC multiples, and which roll-ups may answer", "[store]") 
   CHECK(Bucketing::for_query(q).zoned());
   q.tz = "UTC";
   CHECK_FALSE(Bucketing::for_query(q).zoned());
+}
+
+TEST_CASE("local days read hour roll-ups when every midnight of the range is a whole UTC hour", "[store]") {
+  Query q;
+  q.every = kDayMs;
+  const TimeMs dec1 = 1'764'547'200'000;  // 2025-12-01T00:00:00Z
+  const TimeMs month = 31 * kDayMs, year = 365 * kDayMs;
+  auto usable = [&](const char* zone, TimeMs from, TimeMs to) {
+    q.tz = zone;
+    return rollups_usable(Bucketing::for_query(q), from, to);
+  };
+  using P = std::pair<bool, bool>;
+  CHECK(usable("Europe/Berlin", dec1, dec1 + year) == P{true, true});        // 23:00 or 22:00 UTC
+  CHECK(usable("Pacific/Kiritimati", dec1, dec1 + month) == P{true, true});  // 10:00 UTC
+  CHECK(usable("Asia/Kolkata", dec1, dec1 + month) == P{true, false});       // 18:30 UTC
+  // Lord Howe Island moves its clocks by half an hour: midnight is 13:00 UTC in summer
+  // (December), 13:30 UTC in winter.
+  CHECK(usable("Australia/Lord_Howe", dec1, dec1 + month) == P{true, true});
+  CHECK(usable("Australia/Lord_Howe", dec1, dec1 + year) == P{true, false});
+  // Unbounded or very long ranges are not walked: minutes only.
+  CHECK(usable("Europe/Berlin", dec1, kMaxTimeMs) == P{true, false});
+  CHECK(usable("Europe/Berlin", dec1, dec1 + 20 * year) == P{true, false});
 }
 
 namespace {
