@@ -136,11 +136,16 @@ const close = (a, b, tol) => Math.abs(a - b) <= tol;
   for (let i = 6; i >= 0; i--) week.push(today - i * DAY);
   if (![...daily.get(MAINS).keys()].includes(week[0])) fail("history-query has no bucket at the page's first local day");
   let n = await checkBars("7 d", week, daily);
+  const partial = await page.$$eval("#energy-bars .seg.partial", (els) => els.map((e) => [e.dataset.sensor, e.closest(".bar").dataset.start]));
+  if (JSON.stringify(partial) !== JSON.stringify([["house1/kettle/energy", String(today)]])) {
+    fail("partial segments " + JSON.stringify(partial) + ", expected the kettle's first day only");
+  }
   const days = await page.$$eval("#energy-bars .bar", (cols) => cols.map((c) => c.dataset.day));
   const localDate = (t) => new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(new Date(t));
   if (JSON.stringify(days) !== JSON.stringify(week.map(localDate))) fail("day labels " + days + " are not the local dates");
   ok(`7 d: ${n} bars (energy, water, running time) equal history-query --tz ${zone} --every 1d --agg increase; ` +
-     `days start at ${new Date(week[0]).toISOString().slice(11, 16)} UTC; "other" = mains - appliances`);
+     `days start at ${new Date(week[0]).toISOString().slice(11, 16)} UTC; "other" = mains - appliances; ` +
+     "a new meter's first day is drawn as partial");
 
   // 2. Cards: today's and this month's totals from the mains meter, with their cost; running times.
   const cardOf = (key) => page.$eval(`[data-total="${key}"]`, (e) => ({

@@ -27,6 +27,10 @@ iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
 # page must leave out).
 sensor-sim --seed 7 --from "$(iso $((from - 86400)))" --interval 10m --to now |
   grep -E '/(energy|usage|power|temperature)"|/water/total"' >sim.jsonl
+# A meter that first reports today: its first day has no baseline (partial, drawn faded).
+for t in $((now - 1)) $now; do
+  printf '{"sensor":"house1/kettle/energy","ts":%d,"value":%s,"unit":"kWh","kind":"energy"}\n' $t $((t == now ? 13 : 12))
+done >>sim.jsonl
 db-store -d "$T/home.db" --quiet sim.jsonl
 hq() { # OUTPUT ARGS...
   local o=$1

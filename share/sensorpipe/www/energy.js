@@ -30,7 +30,8 @@
     hours: [],                    // the 24 hour buckets (ms), oldest first
     days: [],                     // the last DAYS_KEPT local midnights (ms), oldest first
     monthStart: 0,                // this month's first local midnight
-    series: new Map(),            // counter -> {sensor, kind, unit, place, byDay, byHour: Map(start -> increase), high}
+    series: new Map(),            // counter -> {sensor, kind, unit, place, byDay, byHour: Map(start -> increase),
+                                  //             partial: {byDay, byHour: Set(starts without a baseline)}, high}
     powerSensors: [],             // names of the rate sensors (kind power, W/kW)
     power: null,                  // {from, every, series} of the power chart
     latestPower: new Map(),       // power sensor -> W, for the place cards
@@ -164,7 +165,7 @@
       for (const info of counters) {
         // The latest stored value is the live baseline: the first live reading's rise counts.
         state.series.set(info.sensor, { sensor: info.sensor, kind: info.kind, unit: info.unit, place: placeOf(info.sensor),
-                                        byDay: new Map(), byHour: new Map(), high: typeof info.value === "number" ? info.value : null });
+                                        byDay: new Map(), byHour: new Map(), partial: { byDay: new Set(), byHour: new Set() }, high: typeof info.value === "number" ? info.value : null });
       }
       for (const [body, key] of [[daily, "byDay"], [hourly, "byHour"]]) {
         for (const ser of body.series) {
@@ -172,6 +173,7 @@
           if (!s) continue;
           if (ser.unit) s.unit = ser.unit;
           for (const [t, v] of ser.points) if (typeof v === "number") s[key].set(t, v);
+          for (const t of ser.partial || []) s.partial[key].add(t);
         }
       }
       state.ready = true;
@@ -242,6 +244,11 @@
         seg.style.background = st.color;
         seg.style.height = max > 0 ? (100 * a / max) + "%" : "0";
         seg.title = st.name + ", " + bucketName(b, r.hourly) + ": " + (st.describe ? st.describe(a) : format(a));
+        // The meter's first reading falls in this bucket: what it counted before is unknown.
+        if (st.partial && st.partial(b)) {
+          seg.classList.add("partial");
+          seg.title += " (partial: no earlier reading)";
+        }
         stack.append(seg);
       }
       const total = el("div", "total", sum > 0 && roomy ? format(sum) : "");
@@ -291,6 +298,7 @@
     const stacks = appliances.map((s, i) => ({
       key: s.sensor, name: readable(s.place), color: PALETTE[i % PALETTE.length],
       raw: (b) => valueIn(s, b, r.hourly), amount: (b) => toKWh(valueIn(s, b, r.hourly), s.unit),
+      partial: (b) => s.partial[r.hourly ? "byHour" : "byDay"].has(b),
       describe: (kwh) => withCost(formatEnergy(kwh), "energy", kwh),
     }));
     // The mains meter sees everything: what the appliances' meters do not explain is "other"
@@ -309,6 +317,7 @@
     drawBars($("#water-bars"), water.map((s, i) => ({
       key: s.sensor, name: readable(s.place), color: PALETTE[(i + 4) % PALETTE.length],
       raw: (b) => valueIn(s, b, r.hourly), amount: (b) => toLitres(valueIn(s, b, r.hourly), s.unit),
+      partial: (b) => s.partial[r.hourly ? "byHour" : "byDay"].has(b),
       describe: (l) => withCost(formatWater(l), "water", l),
     })), formatWater, r, (l) => withCost(formatWater(l), "water", l));
 
@@ -316,6 +325,7 @@
     const usageStacks = usage.map((s, i) => ({
       key: s.sensor, name: readable(s.place), color: PALETTE[i % PALETTE.length],
       raw: (b) => valueIn(s, b, r.hourly), amount: (b) => toSeconds(valueIn(s, b, r.hourly), s.unit),
+      partial: (b) => s.partial[r.hourly ? "byHour" : "byDay"].has(b),
     }));
     drawBars($("#usage-bars"), usageStacks, formatDuration, r);
     legend($("#usage-legend"), usageStacks);
