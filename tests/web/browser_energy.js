@@ -9,7 +9,7 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { spawn } = require("child_process");
+const { spawn, execFileSync } = require("child_process");
 const { chromium } = require("playwright-core");
 
 const [bin, db, zone, dir, todayArg, monthArg, shotDir] = process.argv.slice(2);
@@ -267,6 +267,22 @@ const close = (a, b, tol) => Math.abs(a - b) <= tol;
   if (chartWidth > 390) fail("the power chart is wider than the phone: " + chartWidth);
   await page.screenshot({ path: path.join(shotDir, "energy-phone.png"), fullPage: true });
   ok("phone width fits; screenshots in " + shotDir);
+
+  // 8. Days across daylight-saving changes: the page's local midnights (where its day buckets
+  // start) are the tz database's, also on New York's 23- and 25-hour days.
+  const ny = await browser.newContext({ timezoneId: "America/New_York", locale: "en-US" });
+  const nyPage = await ny.newPage();
+  await nyPage.goto(origin + "/energy.html");
+  await nyPage.waitForFunction(() => window.energy && window.energy.localMidnight);
+  for (const day of ["2026-03-07", "2026-03-08", "2026-03-09", "2026-10-31", "2026-11-01", "2026-11-02"]) {
+    const want = Number(execFileSync("date", ["-d", day + " 00:00", "+%s"], { env: { TZ: "America/New_York" } }).toString()) * 1000;
+    const noon = Number(execFileSync("date", ["-d", day + " 12:00", "+%s"], { env: { TZ: "America/New_York" } }).toString()) * 1000;
+    const got = await nyPage.evaluate((t) => [window.energy.localMidnight(t), window.energy.localMidnight(t, 1)], noon);
+    const next = Number(execFileSync("date", ["-d", day + " 00:00 next day", "+%s"], { env: { TZ: "America/New_York" } }).toString()) * 1000;
+    if (got[0] !== want || got[1] !== next) fail(`New York ${day}: page's day [${got.map((t) => new Date(t).toISOString())}], tz database [${new Date(want).toISOString()}, ${new Date(next).toISOString()}]`);
+  }
+  await ny.close();
+  ok("local midnights in New York equal the tz database's across both DST changes (23 h and 25 h days)");
 
   if (errors.length) fail("console errors: " + JSON.stringify(errors));
   ok("no console errors");

@@ -4,7 +4,8 @@
 # running-time bars and power chart must equal history-query (--tz ZONE --agg increase, --agg twa)
 # for the same buckets; the cards must show today's and this month's totals with their cost and
 # running times as "3 h 20 min"; a live reading must grow the current hour's and day's bars; a
-# phone-width page must not scroll sideways. Saves the screenshots shown in the README to docs/.
+# phone-width page must not scroll sideways; in New York, the page's local midnights must be the
+# tz database's across both DST changes. Saves the screenshots shown in the README to docs/.
 source "$SP_SRC/tests/lib/common.sh"
 source "$SP_SRC/tests/web/web.sh"
 [[ -x /usr/bin/chromium ]] || fail "chromium is not installed (scripts/deps.sh installs it)"

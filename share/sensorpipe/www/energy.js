@@ -479,7 +479,7 @@
   });
 
   if (token) $("#to-live").href = "./?token=" + encodeURIComponent(token);
-  window.energy = { state, formatDuration, formatEnergy, range: () => range };  // for tests and the console
+  window.energy = { state, formatDuration, formatEnergy, localMidnight, range: () => range };  // for tests and the console
   load().then(connect, (e) => {
     const status = $("#status");
     status.className = "status offline";
