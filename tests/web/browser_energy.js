@@ -274,12 +274,12 @@ const close = (a, b, tol) => Math.abs(a - b) <= tol;
   const nyPage = await ny.newPage();
   await nyPage.goto(origin + "/energy.html");
   await nyPage.waitForFunction(() => window.energy && window.energy.localMidnight);
+  const nyTime = (text) => Number(execFileSync("date", ["-d", text, "+%s"], { env: { TZ: "America/New_York" } }).toString()) * 1000;
+  const iso = (t) => new Date(t).toISOString();
   for (const day of ["2026-03-07", "2026-03-08", "2026-03-09", "2026-10-31", "2026-11-01", "2026-11-02"]) {
-    const want = Number(execFileSync("date", ["-d", day + " 00:00", "+%s"], { env: { TZ: "America/New_York" } }).toString()) * 1000;
-    const noon = Number(execFileSync("date", ["-d", day + " 12:00", "+%s"], { env: { TZ: "America/New_York" } }).toString()) * 1000;
-    const got = await nyPage.evaluate((t) => [window.energy.localMidnight(t), window.energy.localMidnight(t, 1)], noon);
-    const next = Number(execFileSync("date", ["-d", day + " 00:00 next day", "+%s"], { env: { TZ: "America/New_York" } }).toString()) * 1000;
-    if (got[0] !== want || got[1] !== next) fail(`New York ${day}: page's day [${got.map((t) => new Date(t).toISOString())}], tz database [${new Date(want).toISOString()}, ${new Date(next).toISOString()}]`);
+    const want = [nyTime(day + " 00:00"), nyTime(day + " 00:00 next day")];
+    const got = await nyPage.evaluate((t) => [window.energy.localMidnight(t), window.energy.localMidnight(t, 1)], nyTime(day + " 12:00"));
+    if (got[0] !== want[0] || got[1] !== want[1]) fail(`New York ${day}: page's day ${got.map(iso)}, tz database ${want.map(iso)}`);
   }
   await ny.close();
   ok("local midnights in New York equal the tz database's across both DST changes (23 h and 25 h days)");

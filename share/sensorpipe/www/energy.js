@@ -154,18 +154,24 @@
       counters = list.sensors.filter((i) => groupOf(i));
       state.powerSensors = list.sensors.filter((i) => !groupOf(i) && isPower(i)).map((i) => i.sensor);
       for (const i of list.sensors) {
-        if (state.powerSensors.includes(i.sensor) && typeof i.value === "number") state.latestPower.set(i.sensor, toWatts(i.value, i.unit));
+        if (state.powerSensors.includes(i.sensor) && typeof i.value === "number") {
+          state.latestPower.set(i.sensor, toWatts(i.value, i.unit));
+        }
       }
       if (!counters.length) return [{ series: [] }, { series: [] }];
-      const q = "&agg=increase&tz=" + encodeURIComponent(ZONE) + counters.map((i) => "&sensor=" + encodeURIComponent(i.sensor)).join("");
+      const q = "&agg=increase&tz=" + encodeURIComponent(ZONE) +
+                counters.map((i) => "&sensor=" + encodeURIComponent(i.sensor)).join("");
       return Promise.all([apiFetch("api/history?from=" + dayFrom + "&every=1d" + q),
                           apiFetch("api/history?from=" + state.hours[0] + "&every=1h" + q)]);
     }).then(([daily, hourly]) => {
       state.series.clear();
       for (const info of counters) {
         // The latest stored value is the live baseline: the first live reading's rise counts.
-        state.series.set(info.sensor, { sensor: info.sensor, kind: info.kind, unit: info.unit, place: placeOf(info.sensor),
-                                        byDay: new Map(), byHour: new Map(), partial: { byDay: new Set(), byHour: new Set() }, high: typeof info.value === "number" ? info.value : null });
+        state.series.set(info.sensor, {
+          sensor: info.sensor, kind: info.kind, unit: info.unit, place: placeOf(info.sensor),
+          byDay: new Map(), byHour: new Map(), partial: { byDay: new Set(), byHour: new Set() },
+          high: typeof info.value === "number" ? info.value : null,
+        });
       }
       for (const [body, key] of [[daily, "byDay"], [hourly, "byHour"]]) {
         for (const ser of body.series) {
