@@ -71,6 +71,7 @@ async function waitFor(what, fn, timeoutMs) {
     history.push({ sensor: "home/kitchen/temperature", ts, value: 20 + Math.sin(i / 5), unit: "°C", kind: "temperature" });
     history.push({ sensor: "home/bedroom/temperature", ts, value: 18 + Math.cos(i / 4), unit: "°C", kind: "temperature" });
     history.push({ sensor: "home/kitchen/power", ts, value: 100 + 50 * (i % 3), unit: "W", kind: "power" });
+    history.push({ sensor: "home/kitchen/energy", ts, value: 15000 + (30 - i) * 0.002, unit: "kWh", kind: "energy" });
   }
   history.push({ sensor: "home/living/led/brightness", ts: new Date(now - 60e3).toISOString(), value: 30, unit: "%",
                  kind: "brightness" });
@@ -91,6 +92,8 @@ async function waitFor(what, fn, timeoutMs) {
     errors.push(text);
   });
   page.on("pageerror", (e) => errors.push("page error: " + e.message));
+  const bucketed = [];  // /api/history requests with a bucket: which aggregate they ask for
+  page.on("request", (r) => { if (/api\/history\?.*every=/.test(r.url())) bucketed.push(new URL(r.url()).searchParams.get("agg")); });
 
   // 1. The page opens with the history drawn.
   await page.goto(url);
@@ -102,10 +105,13 @@ async function waitFor(what, fn, timeoutMs) {
   }), WAIT);
   await waitFor("power chart drawn", () => page.evaluate(() => !!document.querySelector('.chart[data-kind="power"] canvas')), WAIT);
   const cards = await page.$$eval(".card", (els) => els.map((e) => e.dataset.sensor));
-  if (cards.length !== 4) fail("expected 4 cards, got " + JSON.stringify(cards));
+  if (cards.length !== 5) fail("expected 5 cards, got " + JSON.stringify(cards));
+  // The energy meter has its card, but no cumulative line: the note points to the energy page.
+  if (await page.$('.chart[data-kind="energy"]')) fail("the energy counter is charted as a cumulative line");
+  if (!(await page.isVisible("#counters-note"))) fail("no note on where the counters went");
   await waitFor("connected", () => page.evaluate(() => window.sensorpipe.connected), WAIT);
   if ((await page.textContent("#status")).trim() !== "live") fail("status is not live: " + await page.textContent("#status"));
-  ok("page opened with 30 min of history in 2 charts and 4 cards");
+  ok("page opened with 30 min of history in 2 charts and 5 cards (the energy meter not charted raw)");
 
   // 2. A live reading appears in its card and its chart (the time it took is reported: a
   // deadline of a second would measure the machine's load, not the dashboard).
@@ -154,6 +160,7 @@ async function waitFor(what, fn, timeoutMs) {
     const d = window.sensorpipe.chartValues("temperature");
     return d && d[0].length > 0;
   }), WAIT);
+  if (!bucketed.length || bucketed.some((a) => a !== "twa")) fail("bucketed history asked for " + JSON.stringify(bucketed) + ", not twa");
   await page.click('#ranges button[data-range="1h"]');
   await waitFor("1 h history again", () => page.evaluate(() => window.sensorpipe.points("home/bedroom/temperature").length >= 30), WAIT);
   await page.screenshot({ path: screenshot, fullPage: true });

@@ -4,7 +4,10 @@
 (() => {
   const params = new URLSearchParams(location.search);
   const token = params.get("token");              // carried on to the API and the WebSocket
-  if (token) document.querySelector("#to-energy").href = "energy.html?token=" + encodeURIComponent(token);
+  if (token) {
+    for (const a of document.querySelectorAll('a[href="energy.html"]')) a.href = "energy.html?token=" + encodeURIComponent(token);
+    document.querySelector('#counters-note a[href^="?"]').href = "?counters=raw&token=" + encodeURIComponent(token);
+  }
   const MAX_POINTS = 5000;                        // per series held in the browser
   const RANGES = {                                // window and bucket per range button
     live: { span: 5 * 60e3, every: null },
@@ -19,6 +22,11 @@
                          "W": "power", "kW": "power", "kWh": "energy", "Wh": "energy", "l/min": "water",
                          "L/min": "water", "l": "water", "L": "water", "m³": "water", "s": "usage", "h": "usage",
                          "lx": "light" };
+
+  // Cumulative meters (15,000 kWh and rising) say nothing as a line: their consumption is on
+  // the energy page. ?counters=raw charts them here anyway.
+  const COUNTER_KINDS = ["energy", "volume", "usage", "counter"];
+  const chartCounters = params.get("counters") === "raw";
 
   let range = params.get("range") in RANGES ? params.get("range") : "1h";
   const sensors = new Map();   // name -> {unit, kind, value, ts, target, card}
@@ -166,7 +174,16 @@
   }
 
   // ---- series and charts ------------------------------------------------------------
+  function isCounter(s) {
+    return COUNTER_KINDS.includes(s.kind) || (!s.kind && ["kWh", "Wh", "MWh"].includes(s.unit));
+  }
+
   function addPoint(name, tsMs, value) {
+    const entry = sensors.get(name);
+    if (entry && !chartCounters && isCounter(entry)) {
+      $("#counters-note").hidden = false;
+      return;
+    }
     const y = typeof value === "number" ? value : typeof value === "boolean" ? (value ? 1 : 0) :
               value === "on" ? 1 : value === "off" ? 0 : null;
     if (y === null) return;
@@ -304,7 +321,9 @@
   function loadHistory(fromMs) {
     const r = RANGES[range];
     let q = "api/history?from=" + Math.floor(fromMs);
-    if (r.every && Date.now() - fromMs > 3600e3) q += "&every=" + r.every + "&agg=avg";
+    // Time-weighted: a plug that reports every second while it switches and every minute
+    // while idle would tilt a plain average of its readings towards the switching.
+    if (r.every && Date.now() - fromMs > 3600e3) q += "&every=" + r.every + "&agg=twa";
     return apiFetch(q).then((body) => {
       for (const ser of body.series) {
         if (ser.kind === "alert") continue;  // alert events are not drawn as series
