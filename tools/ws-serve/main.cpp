@@ -55,7 +55,6 @@ void pump_stdin(const Options& opts, web::Server& server, web::Metrics& metrics,
   for (;;) {
     switch (reader.next()) {
       case LineReader::Status::Line:
-        if (reader.line().empty()) continue;
         if (parser.parse(reader.line(), now_ms(), reading, error)) {
           server.publish(reading);
         } else {
