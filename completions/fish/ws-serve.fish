@@ -16,6 +16,7 @@ complete -c ws-serve -l client-queue -x -d 'Bytes that may wait for one client b
 complete -c ws-serve -l slow -x -a 'drop skip' -d 'What to do with a slow client: drop it, or skip readings for it'
 complete -c ws-serve -l history-points -x -d 'Readings kept in memory for /api/history without -d'
 complete -c ws-serve -l max-points -x -d 'Points per series in /api/history before the server buckets'
+complete -c ws-serve -l max-rows -x -d 'Points in one /api/history answer, all series together; more are cut (truncated)'
 complete -c ws-serve -l keepalive -x -d 'Interval of SSE keep-alive comments (default 15s)'
 complete -c ws-serve -l exit-on-eof -x -d 'Stop when stdin ends (default: keep serving)'
 complete -c ws-serve -l strict -x -d 'Exit with status 65 at the first bad input line'
