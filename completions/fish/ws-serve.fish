@@ -16,6 +16,7 @@ complete -c ws-serve -l client-queue -x -d 'Bytes that may wait for one client b
 complete -c ws-serve -l slow -x -a 'drop skip' -d 'What to do with a slow client: drop it, or skip readings for it'
 complete -c ws-serve -l history-points -x -d 'Readings kept in memory for /api/history without -d'
 complete -c ws-serve -l max-points -x -d 'Points per series in /api/history before the server buckets'
+complete -c ws-serve -l max-rows -x -d 'Points in one /api/history answer, all series together; more are cut (truncated)'
 complete -c ws-serve -l tariff -x -d 'Price of energy or water for the dashboard'\''s costs: PRICE/UNIT, e.g. 0.30/kWh, 2.5/m3 (repeatable)'
 complete -c ws-serve -l currency -x -d 'ISO 4217 code the dashboard shows prices in (e.g. EUR, USD, CHF)'
 complete -c ws-serve -l keepalive -x -d 'Interval of SSE keep-alive comments (default 15s)'

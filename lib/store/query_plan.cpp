@@ -93,41 +93,45 @@ void BucketSeries::add(TimeMs ts, const Partial& p) { bucket_of(ts).merge(p); }
 
 void BucketSeries::add(TimeMs ts, const Value& v) { bucket_of(ts).add(ts, v); }
 
-std::vector<Row> bucket_rows(const std::string& sensor, const Query& q, const Bucketing& bk,
-                             const std::vector<std::pair<TimeMs, Partial>>& data) {
+bool bucket_rows(const std::string& sensor, const Query& q, const Bucketing& bk,
+                 const std::vector<std::pair<TimeMs, Partial>>& data, const std::function<bool(const Row&)>& emit) {
   const auto aggs = q.aggs.empty() ? std::vector<Agg>{Agg::Avg} : q.aggs;
-  std::vector<Row> rows;
-  auto make_row = [&](TimeMs b, const Partial* p, const Row* prev) {
+  std::vector<Row> rows;  // descending order only: all rows, then reversed
+  std::optional<Row> last;  // the last row made, for fill=previous
+  auto put = [&](TimeMs b, const Partial* p) {
     Row r;
     r.sensor = sensor;
     r.ts = b;
     if (p) {
       for (auto a : aggs) r.aggs.push_back(p->get(a));
-    } else if (prev && q.fill == Fill::Previous) {
-      r.aggs = prev->aggs;
+    } else if (last && q.fill == Fill::Previous) {
+      r.aggs = last->aggs;
     } else {
       r.aggs.assign(aggs.size(), std::nullopt);
     }
-    return r;
+    if (q.fill == Fill::Previous) last = r;
+    if (!q.descending) return emit(r);
+    rows.push_back(std::move(r));
+    return true;
   };
   if (q.fill == Fill::None) {
-    for (const auto& [b, p] : data) rows.push_back(make_row(b, &p, nullptr));
+    for (const auto& [b, p] : data)
+      if (!put(b, &p)) return false;
   } else {
     const bool bounded_from = q.from > kMinTimeMs, bounded_to = q.to < kMaxTimeMs;
-    if (data.empty() && !(bounded_from && bounded_to)) return rows;
+    if (data.empty() && !(bounded_from && bounded_to)) return true;
     TimeMs b = bounded_from ? bk.start_of(q.from) : data.front().first;
-    const TimeMs last = bounded_to ? bk.start_of(q.to - 1) : data.back().first;
+    const TimeMs last_bucket = bounded_to ? bk.start_of(q.to - 1) : data.back().first;
     std::size_t i = 0;
-    // A run-away fill (a huge range of tiny buckets) is bounded by the limit when one is set.
-    for (; b <= last; b = bk.next(b)) {
+    for (; b <= last_bucket; b = bk.next(b)) {
       while (i < data.size() && data[i].first < b) ++i;
       const Partial* p = i < data.size() && data[i].first == b ? &data[i].second : nullptr;
-      rows.push_back(make_row(b, p, rows.empty() ? nullptr : &rows.back()));
-      if (q.limit && !q.descending && rows.size() > *q.limit) break;
+      if (!put(b, p)) return false;
     }
   }
-  if (q.descending) std::reverse(rows.begin(), rows.end());
-  return rows;
+  for (auto it = rows.rbegin(); it != rows.rend(); ++it)
+    if (!emit(*it)) return false;
+  return true;
 }
 
 void QuerySource::rollups(const SensorRef&, Source, TimeMs, TimeMs, const RollupFn&) {}
@@ -174,9 +178,7 @@ bool buckets(QuerySource& src, const SensorRef& s, const Query& q, const Bucketi
       src.rollups(s, seg.source, seg.from, seg.to, [&](TimeMs b, const Partial& p) { series.add(b, p); });
     }
   }
-  for (const auto& r : bucket_rows(s.name, q, bk, series.data()))
-    if (!em(r)) return false;
-  return true;
+  return bucket_rows(s.name, q, bk, series.data(), [&](const Row& r) { return em(r); });
 }
 
 // Consumption aggregates: one sensor's data in time order, each item a raw reading or a
@@ -232,11 +234,13 @@ void items(QuerySource& src, const SensorRef& s, TimeMs from, TimeMs to, bool mi
 }
 
 // The buckets of one sensor as items arrive: closes each bucket when the data moves past
-// it, gives rows to buckets a held value reaches, and fills the others as asked.
+// it, gives rows to buckets a held value reaches, and fills the others as asked. Rows go to
+// the emitter as each bucket closes (a held value can give a row to every bucket of a long
+// range: they are never all kept), except in descending order, which needs them all first.
 class ConsumptionWalk {
  public:
-  ConsumptionWalk(const SensorRef& s, const Query& q, const Bucketing& bk, ConsumptionBuckets& cb)
-      : s_(s), q_(q), bk_(bk), cb_(cb) {
+  ConsumptionWalk(const SensorRef& s, const Query& q, const Bucketing& bk, ConsumptionBuckets& cb, Emitter& em)
+      : s_(s), q_(q), bk_(bk), cb_(cb), em_(em) {
     if (q.from > kMinTimeMs) start(bk.start_of(q.from));
   }
 
@@ -244,18 +248,24 @@ class ConsumptionWalk {
     if (stopped_) return;
     if (!open_) start(bk_.start_of(ts));
     while (open_ && ts >= e_) advance(ts);
-    if (!open_) return;  // past q.to or the limit
+    if (!open_) return;  // past q.to, the limit or a stop
     part_.merge(p);
     if (width) cb_.add_rollup(p);
     else cb_.add(ts, p.first);
   }
 
-  // Closes the last bucket and whatever follows up to q.to (held time, or fill).
-  std::vector<Row>& finish() {
+  // Closes the last bucket and whatever follows up to q.to (held time, or fill). False when
+  // the emitter refused a row (the limit, or a stop).
+  bool finish() {
     while (open_) advance(kMaxTimeMs);
-    if (q_.descending) std::reverse(rows_.begin(), rows_.end());
-    return rows_;
+    if (q_.descending) {
+      for (auto it = rows_.rbegin(); it != rows_.rend() && !stopped_; ++it)
+        if (!em_(*it)) stopped_ = true;
+    }
+    return !stopped_;
   }
+
+  bool stopped() const { return stopped_; }
 
  private:
   void start(TimeMs b) {
@@ -266,6 +276,12 @@ class ConsumptionWalk {
     part_ = Partial{};
   }
 
+  void put(Row&& r) {
+    if (q_.fill == Fill::Previous) last_ = r;
+    if (q_.descending) rows_.push_back(std::move(r));
+    else if (!em_(r)) stopped_ = true;
+  }
+
   // Closes the current bucket and opens the next one that can have a row before `ts`
   // (the next data), or stops.
   void advance(TimeMs ts) {
@@ -274,21 +290,18 @@ class ConsumptionWalk {
     r.ts = b_;
     for (auto a : q_.aggs) r.aggs.push_back(is_consumption_agg(a) ? std::nullopt : part_.get(a));
     if (cb_.end(r) || !part_.empty()) {
-      rows_.push_back(std::move(r));
-    } else if (q_.fill == Fill::Previous && !rows_.empty()) {
-      Row prev = rows_.back();
+      put(std::move(r));
+    } else if (q_.fill == Fill::Previous && last_) {
+      Row prev = *last_;
       prev.ts = b_;
-      rows_.push_back(std::move(prev));
+      put(std::move(prev));
     } else if (q_.fill != Fill::None) {
       r.aggs.assign(q_.aggs.size(), std::nullopt);
       r.partial = false;
-      rows_.push_back(std::move(r));
+      put(std::move(r));
     }
     open_ = false;
-    if (q_.limit && !q_.descending && rows_.size() > *q_.limit) {
-      stopped_ = true;  // the rest could not be emitted anyway
-      return;
-    }
+    if (stopped_) return;
     TimeMs next = e_;
     const bool held = cb_.covered_until() > next;
     const bool fill_to_end = q_.fill != Fill::None && (q_.to < kMaxTimeMs || ts < kMaxTimeMs);
@@ -303,10 +316,12 @@ class ConsumptionWalk {
   const Query& q_;
   const Bucketing& bk_;
   ConsumptionBuckets& cb_;
+  Emitter& em_;
   TimeMs b_ = 0, e_ = 0;
   bool open_ = false, stopped_ = false;
   Partial part_;
-  std::vector<Row> rows_;
+  std::optional<Row> last_;  // the last row, for fill=previous
+  std::vector<Row> rows_;    // descending order only
 };
 
 bool consumption(QuerySource& src, const SensorRef& s, const Query& q, const Bucketing& bk, Emitter& em,
@@ -330,13 +345,11 @@ bool consumption(QuerySource& src, const SensorRef& s, const Query& q, const Buc
   // Without a lower bound nothing opens a bucket before the first data, nor after the last
   // unless a held value reaches it; with one and no data, a held value or fill may still.
   if (q.from == kMinTimeMs && !src.has_data(s, q.from, q.to)) return true;
-  ConsumptionWalk walk(s, q, bk, cb);
+  ConsumptionWalk walk(s, q, bk, cb, em);
   items(src, s, q.from, q.to, minutes_ok, hours_ok, cb, [&](TimeMs ts, TimeMs width, const Partial& p) {
     walk.feed(ts, width, p);
   }, res);
-  for (const auto& r : walk.finish())
-    if (!em(r)) return false;
-  return true;
+  return walk.finish();
 }
 
 }  // namespace

@@ -99,9 +99,11 @@ class BucketSeries {
 };
 
 // The output rows of one sensor's buckets: fill (null or previous) between the query's
-// bounds (or the first and last bucket with data when unbounded), then the order.
-std::vector<Row> bucket_rows(const std::string& sensor, const Query& q, const Bucketing& bk,
-                             const std::vector<std::pair<TimeMs, Partial>>& data);
+// bounds (or the first and last bucket with data when unbounded), then the order. Rows go
+// to `emit` one at a time (in ascending order as they are made: a fill of a huge range of
+// tiny buckets is never held whole); false from `emit` ends it, and is returned.
+bool bucket_rows(const std::string& sensor, const Query& q, const Bucketing& bk,
+                 const std::vector<std::pair<TimeMs, Partial>>& data, const std::function<bool(const Row&)>& emit);
 
 // One sensor as a source knows it.
 struct SensorRef {

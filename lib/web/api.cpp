@@ -79,7 +79,8 @@ HttpReply sensors_reply(HistorySource& source, MemoryHistory* live, const Target
   return r;
 }
 
-HttpReply history_reply(HistorySource& source, const Target& target, TimeMs now, std::size_t max_points) {
+HttpReply history_reply(HistorySource& source, const Target& target, TimeMs now, std::size_t max_points,
+                        std::uint64_t max_rows, const std::function<bool()>& stop) {
   store::Query q;
   q.sensors = target.params_of("sensor");
   q.from = now - 3600 * 1000;
@@ -112,6 +113,9 @@ HttpReply history_reply(HistorySource& source, const Target& target, TimeMs now,
       return error_reply(400, "limit: expected a whole number, got \"" + *limit + "\"");
     q.limit = n;
   }
+  // A held value gives a row to every bucket it reaches (every=1ms over a month is billions
+  // of points): the answer is built in memory, so it has a ceiling whatever is asked.
+  if (max_rows > 0) q.limit = std::min(q.limit.value_or(max_rows), max_rows);
   if (!q.aggs.empty() && !q.every) return error_reply(400, "agg needs every");
   if (auto unit = target.param("integral_unit")) q.integral_unit = *unit;
   if (auto tz = target.param("tz")) {
@@ -125,6 +129,7 @@ HttpReply history_reply(HistorySource& source, const Target& target, TimeMs now,
     q.tz = *tz;
   }
   q.consumption.end_limit = now;  // nothing is carried into the future
+  q.stop = stop;
 
   std::vector<store::SensorInfo> infos;
   try {
@@ -256,6 +261,7 @@ HttpReply history_reply(HistorySource& source, const Target& target, TimeMs now,
   } catch (const RuntimeError& e) {
     return error_reply(500, e.what());
   }
+  if (result.stopped) return error_reply(503, "server shutting down");
   if (any_series) close_series();
   b += "],\"rows\":" + std::to_string(result.rows);
   b += ",\"truncated\":";

@@ -5,6 +5,8 @@
 // failures (RuntimeError) give a 500 reply with the message.
 #pragma once
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <string>
 
 #include "web/history.h"
@@ -30,6 +32,11 @@ HttpReply sensors_reply(HistorySource& source, MemoryHistory* live, const Target
 // limit, tz (an IANA zone: day buckets start at local midnight, as history-query --tz;
 // an unknown zone is a 400). Without `every`, when a series would have more than
 // `max_points` points, the server picks a round bucket and says so ("bucket":"server").
-HttpReply history_reply(HistorySource& source, const Target& target, TimeMs now, std::size_t max_points);
+// At most `max_rows` points in all (the smaller of it and `limit`): the rest is cut and the
+// answer says "truncated":true. `stop` (may be empty) is asked between rows: when it says
+// true the query ends there and the reply is 503 "server shutting down" (ws-serve's stop
+// must not wait for a long query).
+HttpReply history_reply(HistorySource& source, const Target& target, TimeMs now, std::size_t max_points,
+                        std::uint64_t max_rows, const std::function<bool()>& stop = {});
 
 }  // namespace sensorpipe::web

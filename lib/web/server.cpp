@@ -162,6 +162,9 @@ struct ServerImpl final : Server::Impl {
   std::uint16_t bound_port = 0;
   std::unique_ptr<net::steady_timer> keepalive;
   bool running = false;
+  // Set first thing in stop(), read by the API worker between rows: a long history query
+  // ends there instead of holding the shutdown (stop() joins the worker).
+  std::atomic<bool> shutting_down{false};
 
   // Fed by publish() on the stdin thread.
   std::mutex pending_mutex;
@@ -596,7 +599,8 @@ struct ServerImpl final : Server::Impl {
           HistorySource& source = database ? *database : static_cast<HistorySource&>(recent);
           try {
             r = route == Route::Sensors ? sensors_reply(source, &recent, target)
-                                        : history_reply(source, target, now_ms(), opts.max_points);
+                                        : history_reply(source, target, now_ms(), opts.max_points, opts.max_rows,
+                                                        [this] { return shutting_down.load(std::memory_order_relaxed); });
           } catch (const std::exception& e) {
             r = error_reply(500, e.what());
           }
@@ -907,6 +911,7 @@ struct ServerImpl final : Server::Impl {
   void stop() override {
     if (!running) return;
     running = false;
+    shutting_down = true;
     std::promise<void> closed;
     net::post(srv.get_io_service(), [this, &closed] {
       stopping = true;

@@ -49,6 +49,7 @@ struct ServerOptions {
   std::size_t client_queue_bytes = 8 << 20;   // bytes waiting per client before it counts as slow
   SlowPolicy slow = SlowPolicy::Drop;
   std::size_t max_points = 2000;              // per series in /api/history before the server buckets
+  std::uint64_t max_rows = 1'000'000;         // points in one /api/history answer; more are cut
   std::int64_t keepalive_ms = 15000;          // SSE comment interval
   std::string version = "0";                  // for the hello message
   std::string cert_file, key_file;            // both set: TLS (https, wss) with this PEM chain and key

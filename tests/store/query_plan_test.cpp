@@ -146,3 +146,34 @@ TEST_CASE("run_query: raw rows in either order; a limit met exactly is not a cut
   rows = run(src, q, &res);
   CHECK_FALSE(res.truncated);
 }
+
+TEST_CASE("run_query: rows stream out as buckets close, so a stop or a limit ends a run-away range at once", "[store]") {
+  // A held value (twa) or a fill gives a row to every 1 ms bucket of 10^12 ms: were the
+  // rows gathered before being emitted, this would never end (and fill the memory).
+  Points src;
+  src.data["a"] = {{0, Value(1.0)}, {1'000'000'000'000, Value(2.0)}};
+  Query q;
+  q.every = 1;
+  q.from = 0;
+  q.to = 2'000'000'000'000;
+  q.consumption.gap = 2'000'000'000'000;  // the first value is held until the second
+  q.consumption.lookback = q.consumption.gap;
+  q.consumption.end_limit = q.to;
+  for (const auto& aggs : {std::vector<Agg>{Agg::Twa}, std::vector<Agg>{Agg::Avg}}) {
+    q.aggs = aggs;
+    q.fill = aggs[0] == Agg::Avg ? Fill::Null : Fill::None;
+    int asked = 0;
+    q.stop = [&] { return ++asked > 5; };
+    QueryResult res;
+    auto rows = run(src, q, &res);
+    CHECK(rows.size() == 5);
+    CHECK(res.stopped);
+    q.stop = nullptr;
+    q.limit = 3;
+    rows = run(src, q, &res);
+    REQUIRE(rows.size() == 3);
+    CHECK(res.truncated);
+    CHECK(rows[2].ts == 2);
+    q.limit.reset();
+  }
+}

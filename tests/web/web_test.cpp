@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "web/api.h"
 #include "web/client_message.h"
 #include "web/bucket_width.h"
 #include "web/memory_history.h"
@@ -198,6 +199,32 @@ TEST_CASE("memory history answers like the store's engine: fill, order, zones, l
   CHECK(rows.size() == 2);
   q.tz = "Mars/Base";
   CHECK_THROWS_AS(h.run(q, [](const store::Row&) {}), UsageError);
+}
+
+TEST_CASE("a history query ends when its stop says so: ws-serve's shutdown does not wait for it") {
+  MemoryHistory h(10000, 10);
+  for (int i = 0; i < 1000; ++i) {
+    Reading r;
+    r.sensor = "a";
+    r.ts = i * 1000;
+    r.value = static_cast<double>(i);
+    h.add(r);
+  }
+  const Target t = parse_target("/api/history?sensor=a&from=0&to=2000000");
+  const HttpReply full = history_reply(h, t, 2000000, 0, 0);
+  CHECK(full.status == 200);
+  CHECK(full.body.find("\"rows\":1000,") != std::string::npos);
+  int asked = 0;
+  const HttpReply cut = history_reply(h, t, 2000000, 0, 0, [&] { return ++asked > 10; });
+  CHECK(cut.status == 503);
+  CHECK(cut.body == "{\"error\":\"server shutting down\"}");
+  CHECK(asked == 11);  // asked once per row, not once at the end
+  // --max-rows caps an answer whatever the request asks, and says it cut.
+  const HttpReply capped = history_reply(h, t, 2000000, 0, 300);
+  CHECK(capped.status == 200);
+  CHECK(capped.body.find("\"rows\":300,\"truncated\":true}") != std::string::npos);
+  const HttpReply smaller = history_reply(h, parse_target("/api/history?sensor=a&from=0&to=2000000&limit=7"), 2000000, 0, 300);
+  CHECK(smaller.body.find("\"rows\":7,\"truncated\":true}") != std::string::npos);
 }
 
 TEST_CASE("bucket helpers") {

@@ -122,7 +122,6 @@ int main(int argc, char** argv) {
         }
         if (st != LineReader::Status::Line) continue;
         const auto text = reader.line();
-        if (text.empty()) continue;
         std::string_view body = text;
         if (parse_lines) {
           if (!json::scan_object(text, members, error) || !topic_template.fill(members, topic, error)) {

@@ -43,6 +43,7 @@ struct Options {
   std::string slow = "drop";
   std::size_t history_points = 500000;
   std::size_t max_points = 2000;
+  std::uint64_t max_rows = 1'000'000;
   TimeMs keepalive = 15000;
   bool exit_on_eof = false;
   cli::InputOptions input;
@@ -57,7 +58,6 @@ void pump_stdin(const Options& opts, web::Server& server, web::Metrics& metrics,
   for (;;) {
     switch (reader.next()) {
       case LineReader::Status::Line:
-        if (reader.line().empty()) continue;
         if (parser.parse(reader.line(), now_ms(), reading, error)) {
           server.publish(reading);
         } else {
@@ -123,6 +123,10 @@ int main(int argc, char** argv) {
   app.add_option("--max-points", opts.max_points, "Points per series in /api/history before the server buckets")
       ->type_name("N")
       ->capture_default_str();
+  app.add_option("--max-rows", opts.max_rows, "Points in one /api/history answer, all series together; more are cut (truncated)")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--tariff", opts.tariffs,
                  "Price of energy or water for the dashboard's costs: PRICE/UNIT, e.g. 0.30/kWh, 2.5/m3 (repeatable)")
       ->type_name("PRICE/UNIT");
@@ -146,6 +150,7 @@ int main(int argc, char** argv) {
     so.max_clients = opts.max_clients;
     so.slow = opts.slow == "skip" ? web::SlowPolicy::Skip : web::SlowPolicy::Drop;
     so.max_points = opts.max_points;
+    so.max_rows = opts.max_rows;
     so.keepalive_ms = std::max<TimeMs>(opts.keepalive, 100);
     so.allowed_origins = opts.allow_origin;
     so.commands.allowed_targets = opts.allow_target;
