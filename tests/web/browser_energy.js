@@ -193,6 +193,13 @@ const close = (a, b, tol) => Math.abs(a - b) <= tol;
   const fd = await page.evaluate(() => [12000, 45, 600, 7200].map(window.energy.formatDuration));
   if (JSON.stringify(fd) !== JSON.stringify(["3 h 20 min", "45 s", "10 min", "2 h"])) fail("durations: " + JSON.stringify(fd));
   ok(`running times on ${usage.length} cards match history-query (${ran} ran today); places: ${names.join(", ")}`);
+  // One colour per place: an appliance in the energy legend and the running-time legend alike.
+  const colours = await page.evaluate(() => ["#energy-legend", "#usage-legend"].map((id) =>
+    Object.fromEntries([...document.querySelectorAll(id + " > span")].map((i) => [i.textContent, i.querySelector(".sw").style.background]))));
+  const shared = Object.keys(colours[1]).filter((n) => n in colours[0]);
+  if (shared.length < 2) fail("the energy and running-time legends share fewer than 2 places: " + JSON.stringify(colours));
+  for (const n of shared) if (colours[0][n] !== colours[1][n]) fail(`${n} is ${colours[0][n]} in the energy bars, ${colours[1][n]} in running time`);
+  ok(`${shared.length} places have one colour in both legends`);
 
   // 3. Power: time-weighted averages per hour, one line per power meter, equal to history-query
   // --agg twa; no counter is charted as a cumulative line.

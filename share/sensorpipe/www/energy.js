@@ -124,6 +124,15 @@
     if (s.kind === "usage") return "usage";
     return null;
   }
+  // One colour per place on every chart (the fridge has the same colour in the energy bars,
+  // the running times and the power chart): places in name order, the mains grey.
+  function placeColor(place) {
+    if (place === "mains") return OTHER_COLOR;
+    const places = [...new Set([...[...state.series.values()].map((s) => s.place), ...state.powerSensors.map(placeOf)])]
+      .filter((p) => p !== "mains").sort();
+    return PALETTE[Math.max(0, places.indexOf(place)) % PALETTE.length];
+  }
+
   function isPower(s) { return s.kind === "power" || s.unit === "W" || s.unit === "kW"; }
   function amount(s, v) {
     const g = groupOf(s);
@@ -301,8 +310,8 @@
     const energy = ofGroup("energy");
     const mains = energy.filter((s) => s.place === "mains");
     const appliances = energy.filter((s) => s.place !== "mains");
-    const stacks = appliances.map((s, i) => ({
-      key: s.sensor, name: readable(s.place), color: PALETTE[i % PALETTE.length],
+    const stacks = appliances.map((s) => ({
+      key: s.sensor, name: readable(s.place), color: placeColor(s.place),
       raw: (b) => valueIn(s, b, r.hourly), amount: (b) => toKWh(valueIn(s, b, r.hourly), s.unit),
       partial: (b) => s.partial[r.hourly ? "byHour" : "byDay"].has(b),
       describe: (kwh) => withCost(formatEnergy(kwh), "energy", kwh),
@@ -320,16 +329,16 @@
     legend($("#energy-legend"), stacks);
 
     const water = ofGroup("water");
-    drawBars($("#water-bars"), water.map((s, i) => ({
-      key: s.sensor, name: readable(s.place), color: PALETTE[(i + 4) % PALETTE.length],
+    drawBars($("#water-bars"), water.map((s) => ({
+      key: s.sensor, name: readable(s.place), color: placeColor(s.place),
       raw: (b) => valueIn(s, b, r.hourly), amount: (b) => toLitres(valueIn(s, b, r.hourly), s.unit),
       partial: (b) => s.partial[r.hourly ? "byHour" : "byDay"].has(b),
       describe: (l) => withCost(formatWater(l), "water", l),
     })), formatWater, r, (l) => withCost(formatWater(l), "water", l));
 
     const usage = ofGroup("usage");
-    const usageStacks = usage.map((s, i) => ({
-      key: s.sensor, name: readable(s.place), color: PALETTE[i % PALETTE.length],
+    const usageStacks = usage.map((s) => ({
+      key: s.sensor, name: readable(s.place), color: placeColor(s.place),
       raw: (b) => valueIn(s, b, r.hourly), amount: (b) => toSeconds(valueIn(s, b, r.hourly), s.unit),
       partial: (b) => s.partial[r.hourly ? "byHour" : "byDay"].has(b),
     }));
@@ -397,9 +406,9 @@
     box.dataset.series = series.map((s) => s.sensor).join(" ");
     powerPlot = new uPlot({
       width: powerWidth(), height: 220,
-      series: [{}].concat(series.map((s, i) => ({
+      series: [{}].concat(series.map((s) => ({
         label: readable(placeOf(s.sensor)),
-        stroke: placeOf(s.sensor) === "mains" ? OTHER_COLOR : PALETTE[i % PALETTE.length],
+        stroke: placeColor(placeOf(s.sensor)),
         dash: placeOf(s.sensor) === "mains" ? [6, 4] : undefined,
         width: 1.5, spanGaps: false, paths: uPlot.paths.stepped({ align: 1 }),
         value: (u, v) => (v == null ? "–" : formatPower(v)),
