@@ -9,6 +9,10 @@
 #     file into PostgreSQL (what the database side allows). Ratios > 1 are impossible: the
 #     question is how close the fleet gets and whether more ingest processes help (Paho C
 #     caps one process's MQTT rate, which is why --group exists).
+#     The same with the publishers out of the way: the readings are first queued on the
+#     broker for the group's persistent sessions (mosquitto deals a shared subscription's
+#     messages out to its offline members too), then the N pipelines start and drain them;
+#     against mosquitto_sub -q 1 draining the same backlog from its persistent session.
 #  2. a database outage: 2 ingest pipelines (--persistent, one group), a simulated fleet of
 #     houses publishing live at about RATE readings/s; the PostgreSQL server is stopped
 #     (pg_ctl stop -m fast) for OUTAGE seconds while publishing goes on, then started: the
@@ -108,6 +112,35 @@ run_sub() {
   mosquitto_sub -p "$port" -t 'bench/#' -i fleet-sub -E
   secs "$t0" "$t1"
 }
+run_sub_drain() {
+  local t0 t1
+  mosquitto_sub -p "$port" -t 'bench/#' -q 1 -i fleet-subdrain -c -E
+  publish
+  t0=$(now)
+  mosquitto_sub -p "$port" -t 'bench/#' -q 1 -i fleet-subdrain -c -C "$readings" >/dev/null
+  t1=$(now)
+  mosquitto_sub -p "$port" -t 'bench/#' -i fleet-subdrain -E
+  secs "$t0" "$t1"
+}
+run_drain() { # N
+  local n=$1 k t0 t1
+  empty
+  # The group's persistent sessions, made by the pipelines themselves, then left offline.
+  for ((k = 1; k <= n; k++)); do start_ingest "$k" "fleet-drain-$n-$k" --persistent; stop_ingest "$k"; done
+  publish
+  t0=$(now)
+  for ((k = 1; k <= n; k++)); do start_ingest "$k" "fleet-drain-$n-$k" --persistent; done
+  t1=$(until_stored "$readings" 600)
+  for ((k = 1; k <= n; k++)); do
+    stop_ingest "$k"
+    # A clean session of the same id removes the persistent one (and its subscription).
+    mosquitto_sub -p "$port" -t 'bench/#' -i "fleet-drain-$n-$k" -E
+  done
+  local got
+  got=$(stored)
+  ((got == readings)) || { echo "$n ingest pipelines stored $got of $readings queued readings" >&2; exit 1; }
+  secs "$t0" "$t1"
+}
 run_store() {
   local t0 t1
   empty
@@ -134,6 +167,8 @@ for ((r = 0; r < runs; r++)); do
   times[sub]+="$(run_sub) "
   times[store]+="$(run_store) "
   for n in 1 2 4; do times[$n]+="$(run_fleet "$n") "; done
+  times[subdrain]+="$(run_sub_drain) "
+  for n in 1 2 4; do times[d$n]+="$(run_drain "$n") "; done
 done
 rate_of() { echo "$readings / $(printf '%s\n' ${times[$1]} | median)" | bc -l; }
 sub=$(rate_of sub) store=$(rate_of store)
@@ -143,6 +178,14 @@ for n in 1 2 4; do
   f=$(rate_of "$n")
   printf 'end to end, %d x (mqtt-ingest --group g | db-store): %.0f readings/s (%d readings, median of %d), ratio to mosquitto_sub %.2f, to db-store from a file %.2f\n' \
     "$n" "$f" "$readings" "$runs" "$(echo "$f / $sub" | bc -l)" "$(echo "$f / $store" | bc -l)"
+done
+
+subdrain=$(rate_of subdrain)
+printf 'draining %d readings queued on the broker: mosquitto_sub -q 1 %.0f readings/s\n' "$readings" "$subdrain"
+for n in 1 2 4; do
+  f=$(rate_of "d$n")
+  printf 'draining, %d x (mqtt-ingest --group g --persistent | db-store): %.0f readings/s (median of %d), ratio to mosquitto_sub %.2f, to db-store from a file %.2f\n' \
+    "$n" "$f" "$runs" "$(echo "$f / $subdrain" | bc -l)" "$(echo "$f / $store" | bc -l)"
 done
 
 # 2. The outage. Houses of 40 sensors at 2 readings/s each: about RATE readings/s.
@@ -182,7 +225,7 @@ stop_ingest 2
 got=$(stored)
 mismatch_min=$(pg_rollup_mismatches "$url" rollup_minute minute)
 mismatch_hour=$(pg_rollup_mismatches "$url" rollup_hour hour)
-printf 'outage of %d s at %.0f readings/s (%d houses), 2 ingest pipelines: %d readings published before the restart, %d of them not stored (%d were before the outage); all stored %.1f s after the server was back (%s of %s)\n' \
+printf 'outage of %d s at %.0f readings/s (%d houses), 2 ingest pipelines: %d readings published before the restart, %d of them not stored (%d stored before the outage); all stored %.1f s after the server was back (%s of %s)\n' \
   "$outage" "$(echo "$published / ($(now) - $t_pub)" | bc -l)" "$houses" "$backlog" "$((backlog - before))" "$before" "$(secs "$t_up" "$t_caught")" "$caught" "$backlog"
 printf 'published %d readings (%d distinct), stored %d: lost %d; roll-up buckets differing from the raw rows: %s minute, %s hour\n' \
   "$published" "$distinct" "$got" "$((distinct - got))" "$mismatch_min" "$mismatch_hour"
