@@ -151,7 +151,11 @@ shutdown() {
     pg_pid=$(pg_server_pid "$pg_dir" 2>/dev/null) || pg_pid=""
     pg_server_stop "$pg_dir" fast && [[ -n $pg_pid ]] && echo "$me: PostgreSQL server (PID $pg_pid) stopped" >&2
   fi
-  echo "$me: stopped; data kept in $data_dir" >&2
+  if ((pg_started)) && [[ $pg_dir != "$data_dir"/* ]]; then
+    echo "$me: stopped; data kept in $data_dir (the PostgreSQL cluster in $pg_dir)" >&2
+  else
+    echo "$me: stopped; data kept in $data_dir" >&2
+  fi
 }
 trap 'shutdown; exit 0' INT TERM HUP
 trap 'shutdown' EXIT
