@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs what sensorpipe needs to build, run and test, and nothing twice.
 # The one list of Debian packages lives here. Idempotent and quick when all is present.
-# Usage: scripts/deps.sh [--bench]   (--bench adds the peers the benchmarks compare against)
+# Usage: scripts/deps.sh [--run [--postgres] | --bench]
+#   (no option: build, run and test; --run: build and run only; --postgres adds the
+#   PostgreSQL server to --run, for scripts/run.sh --postgres; --bench: everything, plus the
+#   peers the benchmarks compare against)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,22 +15,25 @@ BUILD_PACKAGES=(g++ cmake make pkg-config libssl-dev libpaho-mqttpp-dev libpaho-
   libfontconfig-dev libpq-dev)
 # Run: the broker, node/npm for the pinned dashboard assets (uPlot), the charts' font.
 RUN_PACKAGES=(mosquitto nodejs npm openssl fonts-dejavu-core)
+# PostgreSQL: the server and psql, for the private servers of scripts/run.sh --postgres, the
+# tests and the benchmarks (scripts/lib/pg-server.sh).
+POSTGRES_PACKAGES=(postgresql postgresql-client)
 # Test: browser, fuzzing toolchain, shells for completion tests, CLI peers used in assertions
-# (pdfinfo from poppler-utils checks chart PDFs), a PostgreSQL server and psql (tests start a
+# (pdfinfo from poppler-utils checks chart PDFs), with POSTGRES_PACKAGES (tests start a
 # private server each: tests/lib/pg.sh); jq reads JSON in sim.state and system.run_script;
 # groff renders the man pages. tests/cli/deps_listed.sh fails when a test runs a command
 # from a package missing here.
 TEST_PACKAGES=(chromium clang libclang-rt-14-dev libfuzzer-14-dev sqlite3 mosquitto-clients curl zsh fish
   bash-completion procps dpkg-dev lintian systemd file man-db time poppler-utils
-  postgresql postgresql-client groff-base jq python3 binutils)
+  groff-base jq python3 binutils)
 # Bench: the peers we measure against.
 BENCH_PACKAGES=(sqlite-utils hyperfine bc time python3 gnuplot-nox)
 
 want=("${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}")
 case "${1:-}" in
-  --run) ;;
-  --bench) want+=("${TEST_PACKAGES[@]}" "${BENCH_PACKAGES[@]}") ;;
-  *) want+=("${TEST_PACKAGES[@]}") ;;
+  --run) [[ ${2:-} == --postgres ]] && want+=("${POSTGRES_PACKAGES[@]}") ;;
+  --bench) want+=("${TEST_PACKAGES[@]}" "${POSTGRES_PACKAGES[@]}" "${BENCH_PACKAGES[@]}") ;;
+  *) want+=("${TEST_PACKAGES[@]}" "${POSTGRES_PACKAGES[@]}") ;;
 esac
 
 missing=()

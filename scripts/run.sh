@@ -3,6 +3,8 @@
 # a private mosquitto broker on a free loopback port, a week of back-filled history, a
 # simulated house publishing live (and obeying the dashboard's commands), the ingest ->
 # store -> dashboard pipeline, and the dashboard's commands back to the broker.
+# With --postgres the history goes into a private PostgreSQL server (scripts/lib/pg-server.sh,
+# the tests' set-up) instead of the SQLite file.
 # Prints the dashboard URL and the data directory; Ctrl-C stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,12 +23,15 @@ Options:
   --data-dir DIR    database, broker config and logs (default .run/ in the source tree)
   --houses N        number of simulated households (default 1)
   --no-backfill     do not back-fill a week of history into a new database
+  --postgres        keep the history in a private PostgreSQL server (its cluster in
+                    DIR/postgres, listening on a unix socket there only) instead of
+                    DIR/home.db; it is started and stopped with the rest
   --bin DIR         use the programs in DIR; skip installing and building
   -h, --help        print this help
 EOF
 }
 
-port="" data_dir="$src/.run" houses=1 backfill=1 bin=""
+port="" data_dir="$src/.run" houses=1 backfill=1 bin="" postgres=0
 while (($#)); do
   case $1 in
     --port) port=${2:?--port needs a number}; shift 2 ;;
@@ -36,6 +41,7 @@ while (($#)); do
     --houses) houses=${2:?--houses needs a number}; shift 2 ;;
     --houses=*) houses=${1#*=}; shift ;;
     --no-backfill) backfill=0; shift ;;
+    --postgres) postgres=1; shift ;;
     --bin) bin=${2:?--bin needs a directory}; shift 2 ;;
     --bin=*) bin=${1#*=}; shift ;;
     -h | --help) usage; exit 0 ;;
@@ -46,7 +52,7 @@ done
 [[ -z $port || $port =~ ^[1-9][0-9]*$ && $port -lt 65536 ]] || { echo "$me: error: --port: expected a port number, got '$port'" >&2; exit 2; }
 
 if [[ -z $bin ]]; then
-  scripts/deps.sh --run
+  if ((postgres)); then scripts/deps.sh --run --postgres; else scripts/deps.sh --run; fi
   # The first build takes minutes: show its progress on a terminal, keep the log.
   build_log=${TMPDIR:-/tmp}/sensorpipe-build.log
   echo "$me: building (scripts/build.sh build; log: $build_log)" >&2
@@ -74,6 +80,7 @@ mkdir -p "$logs" "$data_dir/mosquitto"
 db=$data_dir/home.db
 
 have() { [[ -x $bin/$1 ]]; }
+((postgres == 0)) || have db-store || { echo "$me: error: --postgres needs $bin/db-store, which is missing" >&2; exit 1; }
 # While the programs land one by one, run what exists and say what is missing.
 missing=()
 for p in sensor-sim mqtt-publish mqtt-ingest db-store ws-serve history-query; do have "$p" || missing+=("$p"); done
@@ -113,7 +120,7 @@ if ((houses == 1)); then sim_state=$data_dir/sim.state; else sim_state=$data_dir
 pids_file=$data_dir/run.pids
 : >"$pids_file"
 jobs_started=() job_names=()
-stopping=0
+stopping=0 pg_started=0
 
 # stop NAME...: SIGTERM to one started job; its runner drains the pipeline in order.
 stop_job() {
@@ -138,15 +145,65 @@ shutdown() {
   # Any stage a runner could not stop (it was killed itself) is stopped by its PID here.
   local pid
   while read -r pid; do kill -0 "$pid" 2>/dev/null && kill -TERM "$pid" 2>/dev/null; done <"$pids_file"
-  echo "$me: stopped; data kept in $data_dir" >&2
+  if ((pg_started)); then
+    # After the pipeline: db-store has committed everything it drained.
+    local pg_pid
+    pg_pid=$(pg_server_pid "$pg_dir" 2>/dev/null) || pg_pid=""
+    pg_server_stop "$pg_dir" fast && [[ -n $pg_pid ]] && echo "$me: PostgreSQL server (PID $pg_pid) stopped" >&2
+  fi
+  if ((pg_started)) && [[ $pg_dir != "$data_dir"/* ]]; then
+    echo "$me: stopped; data kept in $data_dir (the PostgreSQL cluster in $pg_dir)" >&2
+  else
+    echo "$me: stopped; data kept in $data_dir" >&2
+  fi
 }
 trap 'shutdown; exit 0' INT TERM HUP
 trap 'shutdown' EXIT
 
+# 0. With --postgres: the private PostgreSQL server, set up as the tests do, but durable
+# (fsync on: this history is kept between runs). Its cluster is DIR/postgres; as root the
+# server runs as the postgres user, which may not be able to enter DIR (e.g. under /root):
+# then the cluster lives in /var/tmp, one per data directory, kept between runs too.
+if ((postgres)); then
+  source "$src/scripts/lib/pg-server.sh"
+  PG_SERVER_ME=$me
+  pg_dir=$data_dir/postgres
+  if [[ $(id -u) -eq 0 ]] && ! runuser -u postgres -- test -x "$data_dir" 2>/dev/null; then
+    pg_dir=/var/tmp/sensorpipe-run-postgres-$(printf '%s' "$data_dir" | md5sum | cut -c1-12)
+    echo "$me: the postgres user cannot enter $data_dir: the PostgreSQL cluster is in $pg_dir" >&2
+  fi
+  # A server left running by a run that was killed: this data directory is ours (the lock).
+  old_pid=$(pg_server_pid "$pg_dir" 2>/dev/null) || old_pid=""
+  if [[ -n $old_pid ]] && kill -0 "$old_pid" 2>/dev/null; then
+    echo "$me: stopping the PostgreSQL server a previous run left running (PID $old_pid)" >&2
+    pg_server_stop "$pg_dir" fast || exit 1
+  fi
+  [[ -f $pg_dir/data/PG_VERSION ]] || echo "$me: creating a PostgreSQL cluster in $pg_dir" >&2
+  pg_server_init "$pg_dir" || exit 1
+  pg_started=1
+  pg_server_start "$pg_dir" || exit 1
+  pg_server_pid "$pg_dir" >>"$pids_file"
+  pg_server_createdb "$pg_dir" sensorpipe ||
+    { echo "$me: error: cannot create the database sensorpipe (see $pg_dir/server.log)" >&2; exit 1; }
+  db=$(pg_server_url "$pg_dir" sensorpipe)
+fi
+# Whether the database already holds readings (then there is no back-fill).
+has_history() {
+  if ((postgres)); then
+    [[ $(psql -X -q -At -d "$db" -c 'SELECT EXISTS (SELECT 1 FROM readings)' 2>/dev/null) == t ]]
+  else
+    [[ -s $db ]]
+  fi
+}
+
 # 1. A week of history, so that the charts are full at once (only into a new database).
 if ((backfill)) && have db-store; then
-  if [[ -s $db ]]; then
-    echo "$me: $db exists: no back-fill (remove it for a fresh week of history)" >&2
+  if has_history; then
+    if ((postgres)); then
+      echo "$me: the database has readings: no back-fill (remove $pg_dir for a fresh week of history)" >&2
+    else
+      echo "$me: $db exists: no back-fill (remove it for a fresh week of history)" >&2
+    fi
   else
     echo "$me: back-filling 7 days of history into $db" >&2
     # Ctrl-C reaches both programs (same process group): they drain, then we stop.
@@ -257,8 +314,15 @@ else
   echo "  dashboard  (ws-serve is not built yet)"
 fi
 [[ -n $broker_url ]] && echo "  broker     $broker_url   (topics home/#)"
-echo "  data       $data_dir   (home.db, logs/)"
-echo "  query      $bin/history-query -d $db --since 1h --every 5m -f table"
+if ((postgres)); then
+  echo "  data       $data_dir   (logs/; PostgreSQL cluster and server.log in $pg_dir)"
+  echo "  database   $db"
+  echo "  query      $bin/history-query -d '$db' --since 1h --every 5m -f table"
+  echo "  psql       psql '$db' -c 'SELECT name, count(*) FROM readings JOIN sensors ON sensors.id = sensor_id GROUP BY 1'"
+else
+  echo "  data       $data_dir   (home.db, logs/)"
+  echo "  query      $bin/history-query -d $db --since 1h --every 5m -f table"
+fi
 echo
 echo "Press Ctrl-C to stop."
 

@@ -2,23 +2,22 @@
 #   source "$SP_SRC/tests/lib/pg.sh"; pg_start      -> $PG_URL, $PG_DIR, $PG_PID
 # The server lives in its own temporary directory, listens only on a unix socket there
 # (no TCP port, so parallel tests never collide), runs with fsync off (test data need not
-# survive a crash of the machine), and is stopped (pg_ctl -m immediate) and its directory
+# survive a crash of the machine), and is stopped (immediate shutdown) and its directory
 # removed when the shell exits, whatever the reason (the EXIT trap runs before any trap
 # that was set earlier, e.g. common.sh's). initdb refuses to run as root, so as root the
 # server runs as the "postgres" user (made by Debian's postgresql-common).
 # Needs the Debian packages postgresql (server) and postgresql-client (psql).
 
-PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
-PG_PORT=5432  # names the socket file only
-
-# pg_as CMD...: runs CMD as the server's owner.
-pg_as() {
-  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
+# The server itself (initdb, pg_ctl, the socket, root) is scripts/lib/pg-server.sh's, shared
+# with scripts/run.sh --postgres; what is here is the throwaway part.
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/pg-server.sh"
+PG_SERVER_ME=pg.sh
+# Test data need not survive a crash of the machine.
+PG_FAST_OPTIONS=(-c fsync=off -c full_page_writes=off)
 
 _pg_cleanup() {
   if [[ -n "${PG_DIR:-}" && -d "$PG_DIR" ]]; then
-    [[ -f "$PG_DIR/data/postmaster.pid" ]] && pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null 2>&1
+    pg_server_stop "$PG_DIR" immediate >/dev/null 2>&1
     rm -rf "$PG_DIR"
   fi
   return 0
@@ -27,7 +26,6 @@ _pg_cleanup() {
 # pg_start: makes and starts a new server; sets PG_DIR, PG_URL (a postgresql:// URL
 # for database "postgres", user "postgres", trust authentication) and PG_PID.
 pg_start() {
-  [[ -x "$PG_BIN/initdb" ]] || { echo "pg.sh: no PostgreSQL server in $PG_BIN (apt-get install postgresql)" >&2; return 1; }
   PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sensorpipe-pg.XXXXXX")
   # Run our clean-up first, then whatever EXIT trap was there before; a signal exits
   # through the EXIT trap too, so no server outlives the script.
@@ -38,33 +36,22 @@ pg_start() {
   trap 'exit 143' TERM
   trap 'exit 130' INT
   trap 'exit 129' HUP
-  [[ $(id -u) -eq 0 ]] && chown postgres: "$PG_DIR"
-  if ! pg_as "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 \
-    >"$PG_DIR/initdb.log" 2>&1; then
-    echo "pg.sh: initdb failed: $(tail -3 "$PG_DIR/initdb.log")" >&2
-    return 1
-  fi
+  pg_server_init "$PG_DIR" || return 1
   pg_run || return 1
-  PG_URL="postgresql:///postgres?host=$PG_DIR&port=$PG_PORT&user=postgres"
+  PG_URL=$(pg_server_url "$PG_DIR")
 }
 
 # pg_run: starts the server of $PG_DIR (again, after pg_halt); waits until it accepts
-# connections; sets PG_PID. The server gets none of the shell's fds 3-9 (tests hold fifos
-# there: a server keeping a writer open would keep their readers from ever seeing EOF).
+# connections; sets PG_PID.
 pg_run() {
-  if ! pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 120 \
-    -o "-k $PG_DIR -c listen_addresses='' -p $PG_PORT -c fsync=off -c full_page_writes=off -c max_connections=50" \
-    start >/dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; then
-    echo "pg.sh: the server did not start: $(tail -3 "$PG_DIR/server.log")" >&2
-    return 1
-  fi
-  PG_PID=$(head -1 "$PG_DIR/data/postmaster.pid")
+  pg_server_start "$PG_DIR" "${PG_FAST_OPTIONS[@]}" || return 1
+  PG_PID=$(pg_server_pid "$PG_DIR")
 }
 
 # pg_halt [MODE]: stops the server (default mode fast: clients are disconnected, as in a
 # restart by the administrator); pg_run starts it again with the same data.
 pg_halt() {
-  pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m "${1:-fast}" -w -t 120 stop >/dev/null
+  pg_server_stop "$PG_DIR" "${1:-fast}"
 }
 
 # pg_sql SQL: runs SQL with psql (unaligned, tuples only, "|" separated); fails on error.
@@ -75,7 +62,7 @@ pg_sql() {
 # pg_newdb NAME: creates a database on the server and prints its URL.
 pg_newdb() {
   pg_sql "CREATE DATABASE \"$1\"" >/dev/null
-  echo "postgresql:///$1?host=$PG_DIR&port=$PG_PORT&user=postgres"
+  pg_server_url "$PG_DIR" "$1"
 }
 
 # pg_rollup_mismatches URL TABLE UNIT: how many buckets of TABLE (rollup_minute or
