@@ -288,7 +288,8 @@ if have db-store; then
   have ws-serve || stages+=(--quiet)
 fi
 if have ws-serve; then
-  stages+=('|' "$bin/ws-serve" -d "$db" --listen "127.0.0.1:$port" --exit-on-eof)
+  # A sample tariff, so the energy page shows what the house costs (ws-serve(1), --tariff).
+  stages+=('|' "$bin/ws-serve" -d "$db" --listen "127.0.0.1:$port" --exit-on-eof --tariff 0.30/kWh --tariff 2.5/m3)
   ((mqtt)) && stages+=('|' "$bin/mqtt-publish" -b "$broker_url" --topic '{target}')
 fi
 if ! have db-store && ! have ws-serve; then
@@ -310,6 +311,7 @@ echo
 if have ws-serve; then
   wait_port "$port" 15 "$serve_job" || fail_job "$serve_job" "the dashboard did not come up on 127.0.0.1:$port"
   echo "  dashboard  http://127.0.0.1:$port/"
+  echo "  energy     http://127.0.0.1:$port/energy.html   (sample tariff 0.30/kWh, 2.5/m3)"
 else
   echo "  dashboard  (ws-serve is not built yet)"
 fi

@@ -56,7 +56,11 @@ if built ws-serve; then
   run curl -fsS "http://127.0.0.1:$port/api/sensors"
   assert_eq 0 "$status" "GET /api/sensors: $err"
   assert_contains "$out" "home/kitchen/temperature" "/api/sensors lists the house"
-  pass "the dashboard URL answers"
+  energy_url=$(sed -n 's/^ *energy *\(http:[^ ]*\).*/\1/p' "$T/data.out")
+  assert_eq "http://127.0.0.1:$port/energy.html" "$energy_url" "energy page URL printed"
+  run curl -fsS "http://127.0.0.1:$port/api/config"
+  assert_contains "$out" '"per_base":0.3' "the demo's sample energy tariff reaches the energy page"
+  pass "the dashboard and energy page URLs answer"
 fi
 if built mqtt-ingest && built mqtt-publish && built db-store && built history-query; then
   broker=$(sed -n 's/^ *broker *\(mqtt:[^ ]*\).*/\1/p' "$T/data.out")
