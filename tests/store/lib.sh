@@ -16,6 +16,25 @@ gen_readings() {
   }'
 }
 
+# gen_meters N [START_MS]: consumption test data as JSON Lines, N rounds about 97 s apart:
+# an energy counter (kWh) that resets every 700 rounds and dips a little now and then, a
+# water counter (L) that resets to 0, a power rate (W) that switches off and on, a pump
+# (boolean) and a state (string), so increase/integral/twa meet every case and value type.
+gen_meters() {
+  awk -v N="$1" -v T0="${2:-1764000000000}" 'BEGIN { srand(3); c1 = 100; c2 = 5000
+  for (i = 0; i < N; i++) {
+    ts = T0 + i * 97000 + int(rand() * 5000)
+    c1 += rand() * 2; if (i % 700 == 699) c1 = rand() * 3; v1 = c1; if (i % 173 == 5) v1 = c1 - 0.5
+    c2 += int(rand() * 10); if (i % 1100 == 1000) c2 = 0
+    p = (rand() < 0.3 ? 0 : 500 + int(rand() * 2000))
+    printf "{\"sensor\":\"m/energy\",\"ts\":%.0f,\"value\":%.3f,\"unit\":\"kWh\",\"kind\":\"energy\"}\n", ts, v1
+    printf "{\"sensor\":\"m/water\",\"ts\":%.0f,\"value\":%d,\"unit\":\"L\"}\n", ts + 13000, c2
+    printf "{\"sensor\":\"m/power\",\"ts\":%.0f,\"value\":%d,\"unit\":\"W\",\"kind\":\"power\"}\n", ts + 29000, p
+    if (i % 3 == 0) printf "{\"sensor\":\"m/pump\",\"ts\":%.0f,\"value\":%s}\n", ts + 41000, (rand() < 0.5 ? "true" : "false")
+    if (i % 5 == 0) printf "{\"sensor\":\"m/power\",\"ts\":%.0f,\"value\":\"%s\"}\n", ts + 53000, (rand() < 0.5 ? "unavailable" : "ok")
+  } }'
+}
+
 # sql DB QUERY: one sqlite3 query (read-only), "|" separated. Only for checks of the
 # SQLite file format itself (scripts that call require_backend sqlite first).
 sql() { sqlite3 -readonly "$1" "$2"; }
