@@ -56,6 +56,7 @@ wait_rows() {
 rollup_mismatches() {
   case "$(store_backend)" in
     sqlite) echo $(($(sqlite_rollup_mismatches "$1" rollup_minute 60000) + $(sqlite_rollup_mismatches "$1" rollup_hour 3600000))) ;;
+    postgres) echo $(($(pg_rollup_mismatches "$1" rollup_minute minute) + $(pg_rollup_mismatches "$1" rollup_hour hour))) ;;
     *) fail "rollup_mismatches: no check for backend $(store_backend)" ;;
   esac
 }
@@ -166,18 +167,40 @@ require_backend() {
   fi
 }
 
-# store_drop LOCATION: removes the database (to start a step again from nothing).
+# store_drop LOCATION: removes the database (to start a step again from nothing); on
+# PostgreSQL the database is dropped (its sessions ended) and made again, empty.
 store_drop() {
   case "$(store_backend)" in
     sqlite) rm -f "$1" "$1-wal" "$1-shm" "$1-journal" ;;
+    postgres)
+      local name=${1#postgresql:///}
+      name=${name%%\?*}
+      pg_sql "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null
+      pg_sql "CREATE DATABASE \"$name\"" >/dev/null
+      ;;
     *) fail "store_drop: not implemented for backend $(store_backend)" ;;
   esac
 }
 
-# store_integrity LOCATION: "ok" when the backend finds the database intact.
+# store_integrity LOCATION: "ok" when the backend finds the database intact. PostgreSQL:
+# amcheck (a contrib module of the server package) verifies every table's heap and every
+# B-tree index of the schema against it (bt_index_check with heapallindexed); the
+# extension is created in the test's database on first use.
 store_integrity() {
   case "$(store_backend)" in
     sqlite) sqlite3 -readonly "$1" 'PRAGMA integrity_check' ;;
+    postgres)
+      # An index that disagrees with its table is an error (psql fails, no "ok").
+      psql -X -q -v ON_ERROR_STOP=1 -At -d "$1" -c "CREATE EXTENSION IF NOT EXISTS amcheck" -c "
+DO \$\$ DECLARE r regclass; BEGIN
+  FOR r IN SELECT c.oid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+           WHERE a.amname = 'btree' AND c.relkind = 'i' AND c.relnamespace = 'public'::regnamespace LOOP
+    PERFORM bt_index_check(r, true);
+  END LOOP; END \$\$" -c "
+SELECT CASE WHEN count(*) = 0 THEN 'ok' ELSE count(*) || ' corrupt heap pages' END
+FROM pg_class c CROSS JOIN LATERAL verify_heapam(c.oid) v
+WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace" | tail -1
+      ;;
     *) fail "store_integrity: not implemented for backend $(store_backend)" ;;
   esac
 }
