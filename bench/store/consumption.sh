@@ -5,6 +5,9 @@
 # against the same answer computed from raw rows, same run. The raw path is forced by
 # adding a percentile (p50 needs every raw value); the increase columns must be equal.
 # Then the dashboard's 30-day energy view through ws-serve -d: /api/history time.
+# Then the same year on PostgreSQL (a private server, tests/lib/pg.sh; moved from the SQLite
+# file with the documented pipeline): the same two answers, equal, and their ratio, same
+# run; the PostgreSQL figures also against SQLite's answer. BENCH_NO_PG=1 skips that part.
 # Usage: bench/store/consumption.sh [RUNS] [DB]   (DB is kept and reused when given)
 source "$(dirname "$0")/../lib.sh"
 runs=${1:-5}
@@ -40,3 +43,20 @@ url="http://127.0.0.1:$port/api/history?sensor=bench/%2B/energy&from=2025-12-02T
 times=()
 for ((i = 0; i < runs; i++)); do times+=("$(curl -s -o /dev/null -w '%{time_total}' "$url")"); done
 printf '/api/history 30-day daily increase of 9 meters: %.3f s  [median of %d]\n' "$(printf '%s\n' "${times[@]}" | median)" "$runs"
+
+[[ ${BENCH_NO_PG:-0} == 1 ]] && exit 0
+# PostgreSQL: the same readings, the same two answers.
+source "$BENCH_ROOT/tests/lib/pg.sh"
+pg_start >&2 || exit 1
+pg=$(pg_newdb year)
+start=$(date +%s)
+history-query -d "$db" -f jsonl | db-store -q -d "$pg"
+echo "moved to PostgreSQL in $(($(date +%s) - start)) s: $(psql -X -At -d "$pg" -c 'SELECT count(*) FROM readings') rows" >&2
+ours="history-query -d '$pg' --sensor 'bench/+/energy' $range --agg increase -f csv"
+raw="history-query -d '$pg' --sensor 'bench/+/energy' $range --agg increase,p50 -f csv"
+c=$(bash -c "$ours" | cut -d, -f1-3)
+d=$(bash -c "$raw" | cut -d, -f1-3)
+[[ "$c" == "$d" ]] || { echo "PostgreSQL: roll-up and raw answers differ" >&2; diff <(echo "$c") <(echo "$d") | head >&2; exit 1; }
+[[ "$c" == "$a" ]] && same="byte for byte" || same="NOT byte for byte ($(diff <(echo "$a") <(echo "$c") | grep -c '^>') rows differ)"
+echo "PostgreSQL answers equal (roll-ups and raw); equal to SQLite's $same"
+bench_compare "PostgreSQL: daily increase of 9 meters over a year: roll-ups vs raw rows" $((9 * 365)) "$ours" "$raw" "$runs"

@@ -67,8 +67,11 @@ pg_newdb() {
 
 # pg_rollup_mismatches URL TABLE UNIT: how many buckets of TABLE (rollup_minute or
 # rollup_hour; UNIT minute or hour) differ from the aggregate of the raw rows (count,
-# numeric count, min, max, first/last ts and value exactly; sum up to rounding),
-# counting buckets missing on either side.
+# numeric count, min, max, first/last ts and value, and the ordered summary's decreases
+# and time held exactly; sum and value x time held up to rounding), counting buckets
+# missing on either side. The ordered summary is computed here from the raw rows of the
+# whole bucket (consecutive readings of one sensor in one bucket; strings hold nothing,
+# booleans are 0/1), not from minutes as the writer makes hours.
 pg_rollup_mismatches() {
   psql -X -q -v ON_ERROR_STOP=1 -At -d "$1" -c "
 SET TimeZone = 'UTC';
@@ -76,13 +79,20 @@ WITH x AS (
   SELECT sensor_id, date_trunc('$3', ts) AS b, ts, coalesce(num, flag::integer) AS v,
          CASE WHEN num IS NOT NULL THEN num::text::jsonb WHEN flag IS NOT NULL THEN to_jsonb(flag) ELSE to_jsonb(txt) END AS j
   FROM readings),
+y AS (
+  SELECT x.*, lead(v) OVER w AS nv, extract(epoch FROM lead(ts) OVER w - ts) * 1000 AS dt
+  FROM x WINDOW w AS (PARTITION BY sensor_id, b ORDER BY ts)),
 e AS (
   SELECT sensor_id, b, count(*) AS c, count(v) AS nc, sum(v) AS su, min(v) AS mi, max(v) AS ma, min(ts) AS fts,
-         max(ts) AS lts, (array_agg(j ORDER BY ts))[1] AS fv, (array_agg(j ORDER BY ts DESC))[1] AS lv
-  FROM x GROUP BY 1, 2)
+         max(ts) AS lts, (array_agg(j ORDER BY ts))[1] AS fv, (array_agg(j ORDER BY ts DESC))[1] AS lv,
+         count(*) FILTER (WHERE nv < v) AS d,
+         coalesce(sum(v * dt) FILTER (WHERE v IS NOT NULL AND dt IS NOT NULL), 0) AS s,
+         coalesce(sum(dt) FILTER (WHERE v IS NOT NULL AND dt IS NOT NULL), 0) AS m
+  FROM y GROUP BY 1, 2)
 SELECT count(*) FROM e FULL JOIN $2 r ON r.sensor_id = e.sensor_id AND r.bucket = e.b
 WHERE r.sensor_id IS NULL OR e.sensor_id IS NULL
-   OR (e.c, e.nc, e.mi, e.ma, e.fts, e.fv, e.lts, e.lv)
-      IS DISTINCT FROM (r.count, r.ncount, r.min, r.max, r.first_ts, r.first, r.last_ts, r.last)
-   OR (r.sum IS NULL) <> (e.su IS NULL) OR abs(r.sum - e.su) > 1e-9 * greatest(1, abs(e.su))" | tail -1
+   OR (e.c, e.nc, e.mi, e.ma, e.fts, e.fv, e.lts, e.lv, e.d, e.m)
+      IS DISTINCT FROM (r.count, r.ncount, r.min, r.max, r.first_ts, r.first, r.last_ts, r.last, r.decreases, r.tw_ms)
+   OR (r.sum IS NULL) <> (e.su IS NULL) OR abs(r.sum - e.su) > 1e-9 * greatest(1, abs(e.su))
+   OR r.tw_sum IS NULL OR abs(r.tw_sum - e.s) > 1e-9 * greatest(1, abs(e.s))" | tail -1
 }

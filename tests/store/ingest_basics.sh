@@ -22,22 +22,22 @@ if [[ $(store_backend) == sqlite ]]; then  # the file format
   assert_eq "real integer text" "$(sql "$h" "SELECT group_concat(t, ' ') FROM (SELECT DISTINCT typeof(value) t FROM readings ORDER BY (t='text'), (t='integer'))")" "value types"
 fi
 
-run history-query -d h.db --sensor 'home/kitchen/temperature'
+run history-query -d "$h" --sensor 'home/kitchen/temperature'
 assert_eq 0 "$status" "history-query exit status"
 assert_eq '{"sensor":"home/kitchen/temperature","ts":"2026-11-18T11:06:40.500Z","value":-3,"unit":"°C","kind":"temperature"}
 {"sensor":"home/kitchen/temperature","ts":"2026-11-22T11:46:07.123Z","value":21.37,"unit":"°C","kind":"temperature","room":"kitchen","seq":7}' "$out" "readings come back in time order with their fields"
 
-run history-query -d h.db --sensor 'home/+/light' -f csv
+run history-query -d "$h" --sensor 'home/+/light' -f csv
 assert_eq 'sensor,ts,value,unit,kind
 home/kitchen/light,2026-11-22T10:46:08.000Z,true,,' "$out" "MQTT pattern, CSV with header, offset converted to UTC"
 
-run history-query -d h.db --sensor 'home/d*' --sensor 'nothing' -f tsv
+run history-query -d "$h" --sensor 'home/d*' --sensor 'nothing' -f tsv
 assert_eq $'sensor\tts\tvalue\tunit\tkind\nhome/door\t2026-11-18T11:06:40.000Z\topen\t\t' "$out" "glob, TSV, string value"
 
-run history-query -d h.db --order desc --sensor 'home/kitchen/temperature' --limit 1
+run history-query -d "$h" --order desc --sensor 'home/kitchen/temperature' --limit 1
 assert_contains "$out" '"value":21.37' "--order desc gives the newest first"
 
-run history-query -d h.db --list-sensors -f csv
+run history-query -d "$h" --list-sensors -f csv
 assert_eq 'sensor,kind,unit,count,first_ts,last_ts,last_value
 home/door,,,1,2026-11-18T11:06:40.000Z,2026-11-18T11:06:40.000Z,open
 home/kitchen/light,,,1,2026-11-22T10:46:08.000Z,2026-11-22T10:46:08.000Z,true

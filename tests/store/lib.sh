@@ -16,6 +16,25 @@ gen_readings() {
   }'
 }
 
+# gen_meters N [START_MS]: consumption test data as JSON Lines, N rounds about 97 s apart:
+# an energy counter (kWh) that resets every 700 rounds and dips a little now and then, a
+# water counter (L) that resets to 0, a power rate (W) that switches off and on, a pump
+# (boolean) and a state (string), so increase/integral/twa meet every case and value type.
+gen_meters() {
+  awk -v N="$1" -v T0="${2:-1764000000000}" 'BEGIN { srand(3); c1 = 100; c2 = 5000
+  for (i = 0; i < N; i++) {
+    ts = T0 + i * 97000 + int(rand() * 5000)
+    c1 += rand() * 2; if (i % 700 == 699) c1 = rand() * 3; v1 = c1; if (i % 173 == 5) v1 = c1 - 0.5
+    c2 += int(rand() * 10); if (i % 1100 == 1000) c2 = 0
+    p = (rand() < 0.3 ? 0 : 500 + int(rand() * 2000))
+    printf "{\"sensor\":\"m/energy\",\"ts\":%.0f,\"value\":%.3f,\"unit\":\"kWh\",\"kind\":\"energy\"}\n", ts, v1
+    printf "{\"sensor\":\"m/water\",\"ts\":%.0f,\"value\":%d,\"unit\":\"L\"}\n", ts + 13000, c2
+    printf "{\"sensor\":\"m/power\",\"ts\":%.0f,\"value\":%d,\"unit\":\"W\",\"kind\":\"power\"}\n", ts + 29000, p
+    if (i % 3 == 0) printf "{\"sensor\":\"m/pump\",\"ts\":%.0f,\"value\":%s}\n", ts + 41000, (rand() < 0.5 ? "true" : "false")
+    if (i % 5 == 0) printf "{\"sensor\":\"m/power\",\"ts\":%.0f,\"value\":\"%s\"}\n", ts + 53000, (rand() < 0.5 ? "unavailable" : "ok")
+  } }'
+}
+
 # sql DB QUERY: one sqlite3 query (read-only), "|" separated. Only for checks of the
 # SQLite file format itself (scripts that call require_backend sqlite first).
 sql() { sqlite3 -readonly "$1" "$2"; }
@@ -37,6 +56,7 @@ wait_rows() {
 rollup_mismatches() {
   case "$(store_backend)" in
     sqlite) echo $(($(sqlite_rollup_mismatches "$1" rollup_minute 60000) + $(sqlite_rollup_mismatches "$1" rollup_hour 3600000))) ;;
+    postgres) echo $(($(pg_rollup_mismatches "$1" rollup_minute minute) + $(pg_rollup_mismatches "$1" rollup_hour hour))) ;;
     *) fail "rollup_mismatches: no check for backend $(store_backend)" ;;
   esac
 }
@@ -147,18 +167,40 @@ require_backend() {
   fi
 }
 
-# store_drop LOCATION: removes the database (to start a step again from nothing).
+# store_drop LOCATION: removes the database (to start a step again from nothing); on
+# PostgreSQL the database is dropped (its sessions ended) and made again, empty.
 store_drop() {
   case "$(store_backend)" in
     sqlite) rm -f "$1" "$1-wal" "$1-shm" "$1-journal" ;;
+    postgres)
+      local name=${1#postgresql:///}
+      name=${name%%\?*}
+      pg_sql "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null
+      pg_sql "CREATE DATABASE \"$name\"" >/dev/null
+      ;;
     *) fail "store_drop: not implemented for backend $(store_backend)" ;;
   esac
 }
 
-# store_integrity LOCATION: "ok" when the backend finds the database intact.
+# store_integrity LOCATION: "ok" when the backend finds the database intact. PostgreSQL:
+# amcheck (a contrib module of the server package) verifies every table's heap and every
+# B-tree index of the schema against it (bt_index_check with heapallindexed); the
+# extension is created in the test's database on first use.
 store_integrity() {
   case "$(store_backend)" in
     sqlite) sqlite3 -readonly "$1" 'PRAGMA integrity_check' ;;
+    postgres)
+      # An index that disagrees with its table is an error (psql fails, no "ok").
+      psql -X -q -v ON_ERROR_STOP=1 -At -d "$1" -c "CREATE EXTENSION IF NOT EXISTS amcheck" -c "
+DO \$\$ DECLARE r regclass; BEGIN
+  FOR r IN SELECT c.oid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+           WHERE a.amname = 'btree' AND c.relkind = 'i' AND c.relnamespace = 'public'::regnamespace LOOP
+    PERFORM bt_index_check(r, true);
+  END LOOP; END \$\$" -c "
+SELECT CASE WHEN count(*) = 0 THEN 'ok' ELSE count(*) || ' corrupt heap pages' END
+FROM pg_class c CROSS JOIN LATERAL verify_heapam(c.oid) v
+WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace" | tail -1
+      ;;
     *) fail "store_integrity: not implemented for backend $(store_backend)" ;;
   esac
 }

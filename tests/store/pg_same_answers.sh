@@ -2,7 +2,8 @@
 # One stream stored in SQLite and in PostgreSQL gives the same answers, byte for byte (sums
 # and averages up to rounding), to every query shape: raw, every 90s/1m/1h/7h/1d with all aggregates, --tz day buckets,
 # every fill, limit, descending order, list-sensors, ws-serve-style sensor patterns, and the
-# consumption aggregates with a percentile (up to rounding).
+# consumption aggregates and percentiles (up to rounding), increase/integral/twa answered
+# from roll-ups on both (shown for PostgreSQL by removing raw rows under them).
 # Then the documented move from SQLite to PostgreSQL (history-query out, db-store in)
 # keeps every reading with its extra fields and string/boolean values.
 source "$SP_SRC/tests/lib/common.sh"
@@ -38,8 +39,8 @@ shapes=(
   "--every 1d --agg $all"
   "--every 1d --tz Europe/Berlin --agg $all"
   "--every 1d --tz America/New_York --agg count,first,last"
-  "--every 1h --fill null --from 2025-11-25T00:00:00Z --to 2025-11-25T06:30:00Z"
-  "--every 1h --fill previous --from 2025-11-24T10:00:00Z --to 2025-11-24T20:00:00Z"
+  "--every 1h --fill null --from 2025-11-25T00:00:00Z --to 2025-11-25T06:30:00Z --agg $all"
+  "--every 1h --fill previous --from 2025-11-24T10:00:00Z --to 2025-11-24T20:00:00Z --agg $all"
   "--every 10m --fill none --from 2025-11-24T16:03:17Z --to 2025-11-24T19:58:01Z --agg $all"
   "--limit 25"
   "--limit 25 --order desc"
@@ -59,7 +60,10 @@ for shape in "${shapes[@]}"; do
 done
 pass "${#shapes[@]} query shapes answered byte for byte alike"
 
-for shape in "--every 90s" "--every 1h" "--every 7h" "--every 1d" "--every 1d --tz Europe/Berlin"; do
+# (The fill shapes above ask no average: their default avg is compared here.)
+for shape in "--every 90s" "--every 1h" "--every 7h" "--every 1d" "--every 1d --tz Europe/Berlin" \
+  "--every 1h --fill null --from 2025-11-25T00:00:00Z --to 2025-11-25T06:30:00Z" \
+  "--every 1h --fill previous --from 2025-11-24T10:00:00Z --to 2025-11-24T20:00:00Z"; do
   # shellcheck disable=SC2086
   history-query -d s.db $shape --agg avg,sum -f csv >s.out
   # shellcheck disable=SC2086
@@ -68,33 +72,56 @@ for shape in "--every 90s" "--every 1h" "--every 7h" "--every 1d" "--every 1d --
 done
 pass "sums and averages agree up to rounding"
 
-# Consumption aggregates: counters that dip and reset, and a rate sensor, stored alike.
-# Only shapes asking a percentile too (they read raw rows on both backends): the
-# PostgreSQL roll-ups carry no ordered summary (decreases, tw_sum, tw_ms) yet, so
-# increase/integral/twa alone are not compared here.
-awk 'BEGIN { srand(3); T0 = 1764000000000; c1 = 100; c2 = 5000
-  for (i = 0; i < 3000; i++) {
-    ts = T0 + i * 97000 + int(rand() * 5000)
-    c1 += rand() * 2; if (i % 700 == 699) c1 = rand() * 3; v1 = c1; if (i % 173 == 5) v1 = c1 - 0.5
-    c2 += int(rand() * 10); if (i % 1100 == 1000) c2 = 0
-    p = (rand() < 0.3 ? 0 : 500 + int(rand() * 2000))
-    printf "{\"sensor\":\"m/energy\",\"ts\":%.0f,\"value\":%.3f,\"unit\":\"kWh\",\"kind\":\"energy\"}\n", ts, v1
-    printf "{\"sensor\":\"m/water\",\"ts\":%.0f,\"value\":%d,\"unit\":\"L\"}\n", ts + 13000, c2
-    printf "{\"sensor\":\"m/power\",\"ts\":%.0f,\"value\":%d,\"unit\":\"W\",\"kind\":\"power\"}\n", ts + 29000, p
-  } }' >meters.jsonl
+# Consumption aggregates: counters that dip and reset, a rate, a boolean and string states,
+# stored alike. increase/integral/twa come from the roll-ups' ordered summary on both
+# backends (aligned buckets), percentiles from raw rows; compared up to rounding (the
+# summary's sums are added in commit order on SQLite, in time order on PostgreSQL).
+gen_meters 3000 >meters.jsonl
 db-store -q --commit-interval 1h -d m.db <meters.jsonl
 meters=$(pg_newdb meters)
 db-store -q --commit-interval 1h -d "$meters" <meters.jsonl
-for shape in "--every 1h" "--every 1d" "--every 1d --tz Europe/Berlin"; do
-  # shellcheck disable=SC2086
-  history-query -d m.db $shape --agg increase,integral,twa,p95 -f csv >s.out 2>s.err
-  # shellcheck disable=SC2086
-  history-query -d "$meters" $shape --agg increase,integral,twa,p95 -f csv >p.out 2>p.err
-  [[ $(wc -l <s.out) -gt 10 ]] || fail "too few rows for [$shape]"
-  same_csv s.out p.out || fail "consumption answers differ for [$shape]"
-  cmp -s s.err p.err || fail "notices differ for consumption [$shape]: $(diff s.err p.err | head -4)"
+consumption_shapes=("--every 1m" "--every 1h" "--every 1d" "--every 1d --tz Europe/Berlin")
+for shape in "${consumption_shapes[@]}"; do
+  for aggs in increase,integral,twa p50,p95,median; do
+    # shellcheck disable=SC2086
+    history-query -d m.db $shape --agg $aggs -f csv >s.out 2>s.err
+    # shellcheck disable=SC2086
+    history-query -d "$meters" $shape --agg $aggs -f csv >p.out 2>p.err
+    [[ $(wc -l <s.out) -gt 10 ]] || fail "too few rows for [$shape --agg $aggs]"
+    same_csv s.out p.out || fail "consumption answers differ for [$shape --agg $aggs]: $(same_csv s.out p.out | head -3)"
+    cmp -s s.err p.err || fail "notices differ for consumption [$shape --agg $aggs]: $(diff s.err p.err | head -4)"
+  done
 done
-pass "increase, integral, twa, p95 at 1h, 1d and 1d in Europe/Berlin agree (counters with dips and resets, a rate)"
+pass "increase, integral, twa and percentiles at 1m, 1h, 1d and 1d in Europe/Berlin agree (counters with dips and resets, a rate)"
+
+# PostgreSQL answered increase/integral/twa from its roll-ups: remove a whole day of raw
+# rows behind the roll-ups' back (psql, not db-store, so the roll-ups keep that day).
+# The roll-up answers stay the same; a raw-only aggregate (p95) loses that day. (The
+# engine reads a bucket from roll-ups when it holds no string and, for increase, no
+# decrease; so: the water counter, which does not reset on 2025-11-26, and integral/twa
+# of the energy counter and the pump.)
+roll_up_answers() {
+  history-query -d "$meters" --every "$1" --sensor m/water --agg increase,integral,twa -f csv
+  history-query -d "$meters" --every "$1" --sensor m/energy --sensor m/pump --agg integral,twa -f csv
+}
+for every in 1h 1d; do
+  roll_up_answers $every >before.$every.csv
+  history-query -d "$meters" --every $every --agg p95 -f csv >before.p95.$every.csv
+done
+deleted=$(psql -X -q -v ON_ERROR_STOP=1 -At -d "$meters" \
+  -c "WITH d AS (DELETE FROM readings WHERE ts >= '2025-11-26T00:00:00Z' AND ts < '2025-11-27T00:00:00Z' RETURNING 1)
+      SELECT count(*) FROM d")
+[[ $deleted -gt 1000 ]] || fail "deleted only $deleted raw rows"
+for every in 1h 1d; do
+  grep -q ',2025-11-26T' before.$every.csv || fail "no answer for 2025-11-26 [--every $every]: the check proves nothing"
+  roll_up_answers $every >after.csv
+  cmp -s before.$every.csv after.csv || fail "roll-up answers changed without their raw rows [--every $every]: $(diff before.$every.csv after.csv | head -4)"
+  history-query -d "$meters" --every $every --agg p95 -f csv >after.csv
+  # sensor,ts,p95,unit: the day's buckets are still known (roll-ups) but have no p95 now.
+  grep -q ',2025-11-26T[^,]*,[0-9-]' before.p95.$every.csv || fail "no p95 for 2025-11-26 before [--every $every]"
+  grep -q ',2025-11-26T[^,]*,[0-9-]' after.csv && fail "p95 still has 2025-11-26 without its raw rows [--every $every]"
+done
+pass "PostgreSQL answers increase, integral, twa at 1h and 1d from roll-ups ($deleted raw rows removed, same answers; p95 lost the day)"
 
 # The move: everything out of the SQLite file, into a new PostgreSQL database.
 moved=$(pg_newdb moved)

@@ -1,6 +1,8 @@
 # --retain deletes raw rows older than the period (cut at whole hours, so remaining
 # buckets still equal their rows) and --retain-rollups the roll-ups; readings already
 # older than --retain when they arrive are not stored. Roll-ups outlive raw rows.
+# SQLite only: it checks SQLite's retention (row deletes cut at whole hours); PostgreSQL
+# drops whole weekly partitions instead, checked by pg_retention.sh.
 source "$SP_SRC/tests/lib/common.sh"
 source "$SP_SRC/tests/store/lib.sh"
 cd "$T"

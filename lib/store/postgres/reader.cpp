@@ -14,6 +14,7 @@
 #include "core/pattern.h"
 #include "store/postgres/backend.h"
 #include "store/postgres/pq.h"
+#include "store/postgres/rollup_sql.h"
 #include "store/postgres/schema.h"
 #include "store/query.h"
 #include "store/query_plan.h"
@@ -161,7 +162,19 @@ class PgReader final : public HistoryReader, private QuerySource {
 
   void connect() {
     conn_ = std::make_unique<pq::Conn>(url_);
-    check_schema(*conn_);
+    const int version = check_schema(*conn_);
+    // What a roll-up row is read as: kRollupColumns (one list), times as epoch ms, first and
+    // last as (JSON type, text); a version 1 database (not yet migrated by a db-store of
+    // this version) has no ordered summary: unknown.
+    rollup_select_.clear();
+    for (const auto& c : rollup_columns()) {
+      if (!rollup_select_.empty()) rollup_select_ += ", ";
+      const bool ordered = c == "decreases" || c == "tw_sum" || c == "tw_ms";
+      if (ordered && version < 2) rollup_select_ += "NULL";
+      else if (c == "first" || c == "last") rollup_select_ += "jsonb_typeof(" + c + "), " + c + " #>> '{}'";
+      else if (c.size() > 3 && c.compare(c.size() - 3, 3, "_ts") == 0) rollup_select_ += "sensorpipe_ms(" + c + ")";
+      else rollup_select_ += c;
+    }
   }
 
   // Runs `f`, re-opening the connection once if it was lost.
@@ -242,13 +255,11 @@ class PgReader final : public HistoryReader, private QuerySource {
 
   void rollups(const SensorRef& s, Source table, TimeMs from, TimeMs to, const RollupFn& f) override {
     const bool hour = table == Source::Hour;
-    auto r = conn_->exec(std::string("SELECT sensorpipe_ms(bucket), count, ncount, sum, min, max, sensorpipe_ms(first_ts), "
-                                     "jsonb_typeof(first), first #>> '{}', sensorpipe_ms(last_ts), jsonb_typeof(last), "
-                                     "last #>> '{}' FROM ") +
-                             (hour ? "rollup_hour" : "rollup_minute") +
+    auto r = conn_->exec("SELECT sensorpipe_ms(bucket), " + rollup_select_ + (hour ? " FROM rollup_hour" : " FROM rollup_minute") +
                              " WHERE sensor_id = $1 AND bucket >= sensorpipe_ts($2) AND bucket < sensorpipe_ts($3) "
                              "ORDER BY bucket",
                          {std::to_string(s.id), ms(from), ms(to)});
+    // Columns: bucket, then kRollupColumns in order, first/last as two columns each.
     for (int i = 0; i < r.rows(); ++i) {
       Partial p;
       p.count = r.int64(i, 1);
@@ -262,9 +273,14 @@ class PgReader final : public HistoryReader, private QuerySource {
       p.first = json_value_at(r, i, 7);
       p.last_ts = r.int64(i, 9);
       p.last = json_value_at(r, i, 10);
-      // PostgreSQL's roll-ups do not keep the ordered summary (decreases, value x time held)
-      // yet: unknown, so increase/integral/twa re-read the bucket's raw rows (exact, slower).
-      p.ordered = false;
+      // The ordered summary; NULL where unknown (a bucket whose raw rows were gone when
+      // schema version 2 added it): consumption then re-reads raw rows or leaves it out.
+      p.ordered = !r.null(i, 12);
+      if (p.ordered) {
+        p.decreases = r.int64(i, 12);
+        p.tw_sum = r.float8(i, 13);
+        p.tw_ms = r.int64(i, 14);
+      }
       f(r.int64(i, 0), p);
     }
   }
@@ -294,6 +310,7 @@ class PgReader final : public HistoryReader, private QuerySource {
 
   std::string url_;
   std::unique_ptr<pq::Conn> conn_;
+  std::string rollup_select_;  // the roll-up columns' read expressions (connect())
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/errors.h"
+#include "store/postgres/rollup_sql.h"
 #include "store/query.h"
 #include "store/rollup.h"
 
@@ -60,6 +61,12 @@ CREATE TABLE changes(
   ts_list bytea NOT NULL,
   at timestamptz NOT NULL DEFAULT now());
 )sql",
+    // 1 -> 2: the roll-ups' ordered summary for the consumption aggregates (store/rollup.h:
+    // decreases, tw_sum, tw_ms; NULL = unknown). Filled by fill_ordered_summary() below.
+    R"sql(
+ALTER TABLE rollup_minute ADD COLUMN decreases bigint, ADD COLUMN tw_sum double precision, ADD COLUMN tw_ms bigint;
+ALTER TABLE rollup_hour ADD COLUMN decreases bigint, ADD COLUMN tw_sum double precision, ADD COLUMN tw_ms bigint;
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion, "one migration per version");
 
@@ -87,6 +94,17 @@ void check_newer(const pq::Conn& c, int version) {
                        ", this program knows up to " + std::to_string(kSchemaVersion) + ")");
 }
 
+// Migration 1 -> 2 of a database that has roll-ups already: a bucket whose raw rows (an
+// hour: whose minutes) are all still there gets its ordered summary computed from them by
+// the writer's own definition (rollup_sql.h), so old and new buckets agree exactly; a
+// bucket whose raw rows retention dropped keeps NULL (unknown), and the query engine
+// re-reads raw rows for it or leaves it unsummarised: no answer is guessed. The decision:
+// recompute where exact, unknown elsewhere, as SQLite's schema 3 does.
+void fill_ordered_summary(pq::Conn& c) {
+  c.exec(fill_minute_summary_sql());
+  c.exec(fill_hour_summary_sql());
+}
+
 std::string day_text(TimeMs ms) {
   std::int64_t y;
   unsigned m, d;
@@ -110,7 +128,10 @@ void migrate(pq::Conn& c) {
     version = stored_version(c, foreign);
     if (foreign) throw RuntimeError(c.url() + " is not a sensorpipe database (it has tables of another application)");
     check_newer(c, version);
-    for (int v = version < 0 ? 0 : version; v < kSchemaVersion; ++v) c.exec(kMigrations[v]);
+    for (int v = version < 0 ? 0 : version; v < kSchemaVersion; ++v) {
+      c.exec(kMigrations[v]);
+      if (v == 1 && version >= 1) fill_ordered_summary(c);
+    }
     c.exec("INSERT INTO sensorpipe_meta VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
            {std::to_string(kSchemaVersion)});
     txn.commit();

@@ -1,6 +1,6 @@
 // The PostgreSQL schema of a sensorpipe database, its version, and its time partitions.
 //
-// Layout (schema version 1, recorded in sensorpipe_meta):
+// Layout (schema version 2, recorded in sensorpipe_meta):
 //   sensorpipe_meta(key, value)          'application' = 'sensorpipe', 'schema_version'
 //   sensors(id, name UNIQUE, unit, kind, first_seen, last_seen)   the sensor dictionary
 //   readings(sensor_id, revision, ts timestamptz, num, flag, txt, extra), key (sensor_id, ts)
@@ -9,8 +9,11 @@
 //       the row was replaced (the writer tells new rows from replaced ones by it: RETURNING
 //       cannot read xmax from a partitioned table)
 //   rollup_minute / rollup_hour(sensor_id, bucket, count, ncount, sum, min, max,
-//       first_ts, first, last_ts, last), key (sensor_id, bucket): the SQLite columns, with
-//       first/last as jsonb scalars (21.5, true, "on") since they may hold any value type
+//       first_ts, first, last_ts, last, decreases, tw_sum, tw_ms), key (sensor_id, bucket):
+//       the SQLite columns (store/rollup.h's kRollupColumns), with first/last as jsonb
+//       scalars (21.5, true, "on") since they may hold any value type; the ordered summary
+//       (decreases, tw_sum, tw_ms) is NULL when unknown (version 2 added it; buckets whose
+//       raw rows were gone by then keep NULL). Computed by rollup_sql.h.
 //   changes(seq, sensor_id, ts_list bytea, at)   recent stores per commit and sensor, for
 //       --follow (ts values packed as in store/ts_list.h)
 //   sensorpipe_ts(bigint ms) / sensorpipe_ms(timestamptz): exact conversions
@@ -27,7 +30,7 @@
 
 namespace sensorpipe::store::postgres {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 inline constexpr TimeMs kPartitionMs = 7 * 86'400'000LL;
 inline constexpr TimeMs kPartitionOrigin = 4 * 86'400'000LL;  // 1970-01-05, a Monday
 inline constexpr const char* kPartitioned[] = {"readings", "rollup_minute", "rollup_hour"};

@@ -12,7 +12,8 @@
 //     RETURNING tells new rows from replaced ones.
 //  3. The days (per sensor) the stored rows fall in are locked (advisory transaction
 //     locks, in sorted order; one exclusive lock instead for a batch spanning very many),
-//     and the touched minutes and hours recomputed from the raw rows (hours from minutes).
+//     and the touched minutes and hours recomputed from the raw rows (hours from minutes;
+//     rollup_sql.h, with the ordered summary the consumption aggregates read).
 //     Under READ COMMITTED each statement sees what other writers committed before it
 //     started; holding the bucket's lock until commit means the last writer of a bucket
 //     recomputes it after every other writer's rows are visible: the roll-ups are exact.
@@ -34,6 +35,7 @@
 #include "store/batch_plan.h"
 #include "store/postgres/backend.h"
 #include "store/postgres/pq.h"
+#include "store/postgres/rollup_sql.h"
 #include "store/postgres/schema.h"
 #include "store/rollup.h"
 #include "store/ts_list.h"
@@ -58,42 +60,6 @@ ON CONFLICT (sensor_id, ts) DO UPDATE
       revision = least(r.revision, 2147483646) + 1
   WHERE (r.num, r.flag, r.txt, r.extra) IS DISTINCT FROM (excluded.num, excluded.flag, excluded.txt, excluded.extra)
 RETURNING sensor_id, sensorpipe_ms(ts), revision = 0
-)sql";
-
-// The value of a raw row as a JSON scalar (first/last of a roll-up); float8 text is exact
-// with extra_float_digits = 3 (pq::Conn sets it).
-#define SP_JSON_VALUE \
-  "CASE WHEN num IS NOT NULL THEN num::text::jsonb WHEN flag IS NOT NULL THEN to_jsonb(flag) ELSE to_jsonb(txt) END"
-
-// Sums run in time order, as the SQLite writer adds them, so both give the same doubles.
-const char* const kMinutes = R"sql(
-INSERT INTO rollup_minute AS m (sensor_id, bucket, count, ncount, sum, min, max, first_ts, first, last_ts, last)
-SELECT k.sid, sensorpipe_ts(k.b), a.c, a.nc, a.su, a.mi, a.ma, a.fts, a.fv, a.lts, a.lv
-FROM unnest($1::integer[], $2::bigint[]) AS k(sid, b)
-CROSS JOIN LATERAL (
-  SELECT count(*) AS c, count(v) AS nc, sum(v ORDER BY ts) AS su, min(v) AS mi, max(v) AS ma,
-         min(ts) AS fts, (array_agg(j ORDER BY ts))[1] AS fv, max(ts) AS lts, (array_agg(j ORDER BY ts DESC))[1] AS lv
-  FROM (SELECT ts, coalesce(num, flag::integer) AS v, )sql" SP_JSON_VALUE R"sql( AS j
-        FROM readings WHERE sensor_id = k.sid AND ts >= sensorpipe_ts(k.b) AND ts < sensorpipe_ts(k.b + 60000)) x) a
-WHERE a.c > 0
-ON CONFLICT (sensor_id, bucket) DO UPDATE SET count = excluded.count, ncount = excluded.ncount, sum = excluded.sum,
-  min = excluded.min, max = excluded.max, first_ts = excluded.first_ts, first = excluded.first,
-  last_ts = excluded.last_ts, last = excluded.last
-)sql";
-
-const char* const kHours = R"sql(
-INSERT INTO rollup_hour AS h (sensor_id, bucket, count, ncount, sum, min, max, first_ts, first, last_ts, last)
-SELECT k.sid, sensorpipe_ts(k.b), a.c, a.nc, a.su, a.mi, a.ma, a.fts, a.fv, a.lts, a.lv
-FROM unnest($1::integer[], $2::bigint[]) AS k(sid, b)
-CROSS JOIN LATERAL (
-  SELECT sum(count)::bigint AS c, sum(ncount)::bigint AS nc, sum(sum ORDER BY bucket) AS su, min(min) AS mi,
-         max(max) AS ma, min(first_ts) AS fts, (array_agg(first ORDER BY bucket))[1] AS fv,
-         max(last_ts) AS lts, (array_agg(last ORDER BY bucket DESC))[1] AS lv
-  FROM rollup_minute WHERE sensor_id = k.sid AND bucket >= sensorpipe_ts(k.b) AND bucket < sensorpipe_ts(k.b + 3600000)) a
-WHERE a.c > 0
-ON CONFLICT (sensor_id, bucket) DO UPDATE SET count = excluded.count, ncount = excluded.ncount, sum = excluded.sum,
-  min = excluded.min, max = excluded.max, first_ts = excluded.first_ts, first = excluded.first,
-  last_ts = excluded.last_ts, last = excluded.last
 )sql";
 
 const char* const kLockSensors = "SELECT 1 FROM sensors WHERE id = ANY($1::integer[]) ORDER BY id FOR UPDATE";
@@ -357,8 +323,8 @@ class PgWriter final : public StoreWriter {
             "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT k FROM unnest($1::bigint[]) AS k ORDER BY k OFFSET 0) s",
             {int_array(keys)});
       }
-      conn_->exec(kMinutes, {int_array(msid), int_array(mb)});
-      conn_->exec(kHours, {int_array(hsid), int_array(hb)});
+      conn_->exec(upsert_minutes_sql(), {int_array(msid), int_array(mb)});
+      conn_->exec(upsert_hours_sql(), {int_array(hsid), int_array(hb)});
     }
     // The dictionary rows that change (first/last seen only grow, so a cache that lags
     // behind another writer never undoes its update), locked in id order.
