@@ -34,8 +34,9 @@ struct WriterOptions {
   // PostgreSQL: told each change of the connection's state ("lost the connection ...",
   // "connected again ..."), on the thread calling write(); the tool prints it. May be empty.
   std::function<void(const std::string&)> on_state;
-  // PostgreSQL: asked between reconnection attempts while the server is away; false makes
-  // write() give up and throw (the batch is then not stored). Empty = keep trying.
+  // PostgreSQL: asked between reconnection attempts while the server is away (at least
+  // every 100 ms), on the thread calling write(); false makes write() give up and throw
+  // (the batch is then not stored). Empty = keep trying.
   std::function<bool()> keep_trying;
 };
 

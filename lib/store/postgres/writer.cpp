@@ -248,9 +248,15 @@ class PgWriter final : public StoreWriter {
         if (!e.connection_lost && e.sqlstate != "57P03") throw;  // 57P03: the server is starting up
         last_error = e.what();
       }
-      if (opt_.keep_trying && !opt_.keep_trying())
-        throw RuntimeError("gave up reconnecting to " + pq::redact(url_) + " (" + last_error + ")");
-      std::this_thread::sleep_for(wait);
+      // Asked every 100 ms of the back-off, so a give-up (a second signal, a stop timeout)
+      // is heard at once rather than after up to 5 s.
+      const auto until = std::chrono::steady_clock::now() + wait;
+      do {
+        if (opt_.keep_trying && !opt_.keep_trying())
+          throw RuntimeError("gave up reconnecting to " + pq::redact(url_) + " (" + last_error + ")");
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+            std::chrono::milliseconds(100), until - std::chrono::steady_clock::now()));
+      } while (std::chrono::steady_clock::now() < until);
       wait = std::min(wait * 2, std::chrono::milliseconds(5000));
     }
   }
