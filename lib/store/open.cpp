@@ -66,12 +66,13 @@ std::unique_ptr<StoreWriter> StoreWriter::open(const std::string& location, cons
   return sqlite::open_writer(location, options);
 }
 
-std::unique_ptr<HistoryReader> HistoryReader::open(const std::string& location) {
+std::unique_ptr<HistoryReader> HistoryReader::open(const std::string& location, const Interrupt& interrupt) {
   switch (backend_of(location)) {
     case Backend::Postgres:
 #ifdef SENSORPIPE_WITH_POSTGRES
-      return postgres::open_reader(location);
+      return postgres::open_reader(location, interrupt);
 #else
+      (void)interrupt;
       postgres_not_built();
 #endif
     case Backend::Sqlite: break;
