@@ -56,6 +56,9 @@ std::unique_ptr<StoreWriter> StoreWriter::open(const std::string& location, cons
     case Backend::Postgres:
       if (options.cache_mib)
         throw UsageError("--cache-size is an SQLite option; a PostgreSQL server sizes its own cache (shared_buffers)");
+      if (options.busy_timeout_ms)
+        throw UsageError("--busy-timeout is an SQLite option (the wait for another writer's lock on the file); "
+                         "PostgreSQL writers wait for each other's row locks and never time out");
 #ifdef SENSORPIPE_WITH_POSTGRES
       return postgres::open_writer(location, options);
 #else

@@ -35,7 +35,7 @@ struct Options {
   TimeMs commit_interval = 200;
   std::optional<TimeMs> retain, retain_rollups;
   std::string cache_size;  // empty: the backend's default
-  TimeMs busy_timeout = 10'000;
+  std::optional<TimeMs> busy_timeout;  // none: the backend's default (SQLite 10s)
   std::optional<TimeMs> stop_timeout;  // none: wait until a second signal (or systemd's TimeoutStopSec)
 };
 
@@ -73,7 +73,8 @@ int main(int argc, char** argv) {
                  "SQLite only: page cache size (default 64M); refused for a PostgreSQL database")
       ->type_name("SIZE");
   cli::add_duration_option(app, "--busy-timeout", o.busy_timeout,
-                           "Wait up to DURATION for another writer's lock (default 10s)");
+                           "SQLite only: wait up to DURATION for another writer's lock (default 10s); refused for "
+                           "a PostgreSQL database");
   cli::add_positive_duration_option(app, "--stop-timeout", o.stop_timeout,
                                     "PostgreSQL: after end of input or SIGTERM/SIGINT, wait at most DURATION for an away "
                                     "server to store the pending readings (default: until a second SIGTERM/SIGINT)");
@@ -93,7 +94,7 @@ int main(int argc, char** argv) {
     wopt.retain = o.retain;
     wopt.retain_rollups = o.retain_rollups;
     if (cache) wopt.cache_mib = static_cast<int>(*cache >> 20);
-    wopt.busy_timeout_ms = static_cast<int>(o.busy_timeout);
+    if (o.busy_timeout) wopt.busy_timeout_ms = static_cast<int>(*o.busy_timeout);
     // PostgreSQL: one stderr line per connection state change; while the server is away the
     // batch waits (and input with it) until it is back. End of input and SIGTERM/SIGINT
     // ("commit everything") keep waiting: a reading accepted is not dropped because the

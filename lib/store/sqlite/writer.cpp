@@ -73,7 +73,7 @@ std::string with_table(std::string sql, const char* table) {
 class SqliteWriter final : public StoreWriter {
  public:
   SqliteWriter(const std::string& path, const WriterOptions& opt) : opt_(opt) {
-    db_ = open_for_writing(path, opt.cache_mib.value_or(64), opt.busy_timeout_ms);
+    db_ = open_for_writing(path, opt.cache_mib.value_or(64), opt.busy_timeout_ms.value_or(10'000));
     insert_ = sql::Stmt(*db_, "INSERT OR IGNORE INTO readings(sensor_id,ts,value,extra) VALUES(?1,?2,?3,?4)");
     std::string multi = "INSERT INTO readings(sensor_id,ts,value,extra) VALUES(?,?,?,?)";
     for (std::size_t i = 1; i < kMultiRows; ++i) multi += ",(?,?,?,?)";
