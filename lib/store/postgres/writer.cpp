@@ -288,23 +288,10 @@ class PgWriter final : public StoreWriter {
     // Dictionary (unit/kind as the latest seen), order and last write wins inside the
     // batch: the neutral batch plan, as for SQLite.
     plan_.build(batch, dict_, [this](const std::string& name) { return resolve(name); });
-    const auto& entries = plan_.entries();
     copy_.clear();
     std::set<TimeMs> weeks;
     std::uint64_t staged = 0;
-    for (std::size_t k = 0; k < entries.size(); ++k) {
-      const BatchEntry& e = entries[k];
-      const Reading& r = batch[e.idx];
-      switch (plan_.superseded(k)) {
-        case BatchPlan::Superseded::Duplicate: ++st.duplicates; continue;
-        case BatchPlan::Superseded::Replaced: ++st.replaced; continue;
-        case BatchPlan::Superseded::No: break;
-      }
-      if (e.ts < raw_cutoff) {
-        ++st.expired;
-        continue;
-      }
-      dict_.saw(e.sensor, e.ts);
+    plan_.walk(raw_cutoff, dict_, st, [&](std::size_t, const BatchEntry& e, const Reading& r) {
       weeks.insert(partition_start(e.ts));
       ++staged;
       fmt::format_to(std::back_inserter(copy_), "{}\t{}\t", e.sid, e.ts);
@@ -318,7 +305,7 @@ class PgWriter final : public StoreWriter {
       if (!e.has_extra) copy_ += "\\N";
       else pq::append_copy_field(copy_, r.extra);
       fmt::format_to(std::back_inserter(copy_), "\t{}\n", e.idx);
-    }
+    });
     for (TimeMs w : weeks)
       for (const char* table : kPartitioned) have_partition(table, w);
 
