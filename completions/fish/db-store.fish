@@ -13,5 +13,6 @@ complete -c db-store -l commit-interval -x -d 'Commit at most DURATION after a r
 complete -c db-store -l retain -x -d 'Delete raw readings older than DURATION (e.g. 30d)'
 complete -c db-store -l retain-rollups -x -d 'Delete roll-ups older than DURATION (e.g. 5y); needs --retain'
 complete -c db-store -l cache-size -x -d 'SQLite only: page cache size (default 64M); refused for a PostgreSQL database'
-complete -c db-store -l busy-timeout -x -d 'Wait up to DURATION for another writer'\''s lock (default 10s)'
+complete -c db-store -l busy-timeout -x -d 'SQLite only: wait up to DURATION for another writer'\''s lock (default 10s); refused for a PostgreSQL database'
+complete -c db-store -l stop-timeout -x -d 'PostgreSQL: after end of input or SIGTERM/SIGINT, wait at most DURATION for an away server to store the pending readings (default: until a second SIGTERM/SIGINT)'
 complete -c db-store -s v -l verbose -x -d 'Print what was stored at the end (on stderr)'

@@ -12,6 +12,7 @@
 
 #include "cli/completion.h"
 #include "core/errors.h"
+#include "core/interrupt.h"
 #include "core/stop_request.h"
 #include "sensorpipe/version.h"
 
@@ -75,6 +76,8 @@ int Tool::run(const std::function<int()>& body) {
   try {
     return body();
   } catch (const OutputClosed&) {
+    return 0;
+  } catch (const Interrupted&) {  // a wait cut short by the stop the tool asked for
     return 0;
   } catch (const StrictInputError&) {
     diag_.error("stopping at the first bad input (--strict)");

@@ -34,7 +34,8 @@ class Tool {
   // (0 after --help/--version/--completion, 2 on a usage error), nullopt to go on.
   std::optional<int> parse(int argc, char** argv);
 
-  // Installs signal handlers, runs `body`, maps exceptions to exit statuses.
+  // Installs signal handlers, runs `body`, maps exceptions to exit statuses (OutputClosed and
+  // Interrupted: 0; StrictInputError: 65; UsageError: 2; any other: 1 with "prog: error: ...").
   int run(const std::function<int()>& body);
 
   // Prints "prog: error: message" and the --help hint; returns 2.

@@ -10,6 +10,7 @@
 namespace sensorpipe {
 namespace {
 std::atomic<bool> g_stop{false};
+std::atomic<unsigned> g_requests{0};  // lock-free on every target we build for
 int g_pipe[2] = {-1, -1};
 
 void on_signal(int) {
@@ -18,6 +19,7 @@ void on_signal(int) {
 }  // namespace
 
 void request_stop() {
+  g_requests.fetch_add(1);
   const bool was = g_stop.exchange(true);
   if (!was && g_pipe[1] >= 0) {
     const char c = 's';
@@ -43,5 +45,6 @@ void install_signal_handlers() {
 
 bool stop_requested() { return g_stop.load(std::memory_order_relaxed); }
 int stop_fd() { return g_pipe[0]; }
+unsigned stop_requests() { return g_requests.load(); }
 
 }  // namespace sensorpipe

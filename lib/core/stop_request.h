@@ -15,5 +15,9 @@ bool stop_requested();
 int stop_fd();
 // Requests a stop from inside the program (e.g. --duration elapsed, fatal error in a thread).
 void request_stop();
+// How many stop requests (signals or request_stop calls) came so far: a program that
+// keeps working after the first one (db-store waiting for its database) gives up at the
+// second, as users expect of a second Ctrl-C. Async-signal-safe counter; any thread.
+unsigned stop_requests();
 
 }  // namespace sensorpipe

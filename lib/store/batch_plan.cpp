@@ -92,6 +92,23 @@ BatchPlan::Superseded BatchPlan::superseded(std::size_t k) const {
   return next.value == r.value && next.extra == r.extra ? Superseded::Duplicate : Superseded::Replaced;
 }
 
+void BatchPlan::walk(TimeMs raw_cutoff, SensorDictionary& dict, WriteStats& st, const StoreRow& store) const {
+  for (std::size_t k = 0; k < entries_.size(); ++k) {
+    const BatchEntry& e = entries_[k];
+    switch (superseded(k)) {
+      case Superseded::Duplicate: ++st.duplicates; continue;
+      case Superseded::Replaced: ++st.replaced; continue;
+      case Superseded::No: break;
+    }
+    if (e.ts < raw_cutoff) {
+      ++st.expired;
+      continue;
+    }
+    dict.saw(e.sensor, e.ts);
+    store(k, e, (*batch_)[e.idx]);
+  }
+}
+
 MinuteDelta& RollupDeltas::minute(std::int64_t sid, TimeMs ts) {
   const TimeMs m = floor_to(ts, kMinuteMs);
   if (minutes_.empty() || minutes_.back().sid != sid || minutes_.back().bucket != m)

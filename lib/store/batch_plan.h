@@ -1,8 +1,9 @@
 // The backend-neutral part of writing a batch: the sensor dictionary cache, the batch in
 // key order with last write wins inside it, and the minute/hour roll-up deltas.
 //
-// A backend's StoreWriter::write() builds a BatchPlan, stores the entries that are not
-// superseded (deciding new/replaced/duplicate against what it has stored), feeds the
+// A backend's StoreWriter::write() builds a BatchPlan, walks it (walk(): the entries that
+// are not superseded nor expired, deciding new/replaced/duplicate against what it has
+// stored), feeds the
 // stored ones to RollupDeltas and then writes the roll-ups RollupDeltas::apply() hands
 // it. How roll-ups stay exact: a new row adds to its minute's delta (merging adds counts
 // and sums and compares min/max/first/last, exact since a new row removes nothing); a
@@ -22,6 +23,7 @@
 
 #include "core/reading.h"
 #include "store/rollup.h"
+#include "store/writer.h"
 
 namespace sensorpipe::store {
 
@@ -80,6 +82,14 @@ class BatchPlan {
   // is not stored): Duplicate when it carries the same value and extra fields.
   enum class Superseded { No, Duplicate, Replaced };
   Superseded superseded(std::size_t k) const;
+
+  // The walk every backend makes over the built plan, in key order: entries superseded
+  // inside the batch are counted (duplicates, replaced) and skipped, so are entries older
+  // than `raw_cutoff` (expired, --retain); for each of the others the sensor's first/last
+  // seen is widened in `dict` and `store(k, entry, reading)` is called. The backend's
+  // callback decides new/replaced/duplicate against what is stored and counts that in `st`.
+  using StoreRow = std::function<void(std::size_t k, const BatchEntry& e, const Reading& r)>;
+  void walk(TimeMs raw_cutoff, SensorDictionary& dict, WriteStats& st, const StoreRow& store) const;
 
  private:
   const std::vector<Reading>* batch_ = nullptr;

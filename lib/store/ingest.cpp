@@ -56,9 +56,12 @@ void Ingest::settle() {
     std::pair<WriteStats, double> st;
     try {
       st = in_flight_->done.get();  // rethrows the worker's failure here
-    } catch (...) {
+    } catch (const std::exception& e) {
+      // Nothing of the failed batch nor of the open one will be stored: say how much that is.
+      const std::uint64_t lost = in_flight_->batch.size() + batch_.size();
       in_flight_.reset();
-      throw;
+      if (lost == 0) throw;
+      throw RuntimeError(std::string(e.what()) + "; " + std::to_string(lost) + " readings not stored");
     }
     std::string held = std::move(in_flight_->held);
     const bool committed = !in_flight_->batch.empty();

@@ -7,7 +7,10 @@
 // SQLite's B-tree work then use both cores. Maintenance (retention in bounded steps,
 // trimming the follow log) runs on the worker too, after a commit: the reading thread
 // never waits on SQLite, so passed-through lines are not held up by the database.
-// A stop request (SIGINT/SIGTERM) or EOF commits everything. Bad lines go to
+// A stop request (SIGINT/SIGTERM) or EOF commits everything (a backend that waits for
+// its server keeps waiting then: StoreWriter's keep_trying decides when to give up). A
+// failed commit throws RuntimeError naming how many readings were not stored (the failed
+// batch and the open one). Bad lines go to
 // Diagnostics ("line N: reason") and never stop the loop (except under --strict, where
 // Diagnostics throws after the pending batches were committed). A closed output (EPIPE)
 // only ends the pass-through: the loop goes on storing its input to the end.

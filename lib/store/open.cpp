@@ -56,6 +56,9 @@ std::unique_ptr<StoreWriter> StoreWriter::open(const std::string& location, cons
     case Backend::Postgres:
       if (options.cache_mib)
         throw UsageError("--cache-size is an SQLite option; a PostgreSQL server sizes its own cache (shared_buffers)");
+      if (options.busy_timeout_ms)
+        throw UsageError("--busy-timeout is an SQLite option (the wait for another writer's lock on the file); "
+                         "PostgreSQL writers wait for each other's row locks and never time out");
 #ifdef SENSORPIPE_WITH_POSTGRES
       return postgres::open_writer(location, options);
 #else
@@ -66,12 +69,13 @@ std::unique_ptr<StoreWriter> StoreWriter::open(const std::string& location, cons
   return sqlite::open_writer(location, options);
 }
 
-std::unique_ptr<HistoryReader> HistoryReader::open(const std::string& location) {
+std::unique_ptr<HistoryReader> HistoryReader::open(const std::string& location, const Interrupt& interrupt) {
   switch (backend_of(location)) {
     case Backend::Postgres:
 #ifdef SENSORPIPE_WITH_POSTGRES
-      return postgres::open_reader(location);
+      return postgres::open_reader(location, interrupt);
 #else
+      (void)interrupt;
       postgres_not_built();
 #endif
     case Backend::Sqlite: break;

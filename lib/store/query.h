@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "core/errors.h"
+#include "core/interrupt.h"
 #include "core/reading.h"
 #include "core/time.h"
 #include "store/consumption.h"
@@ -106,7 +107,10 @@ class HistoryReader {
  public:
   virtual ~HistoryReader() = default;
   // Opens `location` read-only: an SQLite file name or a PostgreSQL URL (store/open.h).
-  static std::unique_ptr<HistoryReader> open(const std::string& location);
+  // `interrupt` (core/interrupt.h) cuts short any wait on a PostgreSQL server, this open
+  // included, by throwing Interrupted (a stopped, slow or unreachable server would
+  // otherwise hold the caller); SQLite never waits on a peer and ignores it.
+  static std::unique_ptr<HistoryReader> open(const std::string& location, const Interrupt& interrupt = {});
 
   // Sensors whose name matches any pattern (all when empty), sorted by name.
   virtual std::vector<SensorInfo> list_sensors(const std::vector<std::string>& patterns) = 0;

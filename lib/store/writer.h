@@ -30,12 +30,16 @@ struct WriterOptions {
   // SQLite only: page cache in MiB (none = 64); bigger batches of interleaved sensors need
   // more. open() refuses it for a backend that has no such setting.
   std::optional<int> cache_mib;
-  int busy_timeout_ms = 10'000;          // how long to wait for another writer's lock
+  // SQLite only: how long to wait for another writer's lock on the file (none = 10 s).
+  // open() refuses it for PostgreSQL, whose writers wait for each other's row and bucket
+  // locks by design (rows locked in key order: no deadlock, no time-out needed).
+  std::optional<int> busy_timeout_ms;
   // PostgreSQL: told each change of the connection's state ("lost the connection ...",
   // "connected again ..."), on the thread calling write(); the tool prints it. May be empty.
   std::function<void(const std::string&)> on_state;
-  // PostgreSQL: asked between reconnection attempts while the server is away; false makes
-  // write() give up and throw (the batch is then not stored). Empty = keep trying.
+  // PostgreSQL: asked between reconnection attempts while the server is away (at least
+  // every 100 ms), on the thread calling write(); false makes write() give up and throw
+  // (the batch is then not stored). Empty = keep trying.
   std::function<bool()> keep_trying;
 };
 

@@ -10,24 +10,40 @@ namespace {
 // started beside the db-store that creates it); until then the database has nothing to say.
 class DatabaseHistory final : public HistorySource {
  public:
-  DatabaseHistory(std::string location, std::unique_ptr<store::HistoryReader> reader)
-      : location_(std::move(location)), reader_(std::move(reader)) {}
+  DatabaseHistory(std::string location, std::unique_ptr<store::HistoryReader> reader, Interrupt interrupt)
+      : location_(std::move(location)), interrupt_(std::move(interrupt)), reader_(std::move(reader)) {}
 
   std::vector<store::SensorInfo> list_sensors(const std::vector<std::string>& patterns) override {
-    store::HistoryReader* r = reader();
-    return r ? r->list_sensors(patterns) : std::vector<store::SensorInfo>{};
+    return stopping_as_error([&] {
+      store::HistoryReader* r = reader();
+      return r ? r->list_sensors(patterns) : std::vector<store::SensorInfo>{};
+    });
   }
   store::QueryResult run(const store::Query& q, const std::function<void(const store::Row&)>& emit) override {
-    store::HistoryReader* r = reader();
-    return r ? r->run(q, emit) : store::QueryResult{};
+    return stopping_as_error([&] {
+      store::HistoryReader* r = reader();
+      return r ? r->run(q, emit) : store::QueryResult{};
+    });
   }
 
  private:
+  // An interrupted call closed the reader's connection: the next call opens a new one.
+  template <typename F>
+  auto stopping_as_error(F f) -> decltype(f()) {
+    try {
+      return f();
+    } catch (const Interrupted&) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      reader_.reset();
+      throw RuntimeError("the server is stopping");
+    }
+  }
+
   store::HistoryReader* reader() {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!reader_) {
       try {
-        reader_ = store::HistoryReader::open(location_);
+        reader_ = store::HistoryReader::open(location_, interrupt_);
       } catch (const store::DatabaseNotReady&) {
         return nullptr;
       }
@@ -36,19 +52,21 @@ class DatabaseHistory final : public HistorySource {
   }
 
   std::string location_;
+  Interrupt interrupt_;
   std::mutex mutex_;  // guards the lazy open only; calls come from one worker thread
   std::unique_ptr<store::HistoryReader> reader_;
 };
 }  // namespace
 
-std::unique_ptr<HistorySource> open_database_history(const std::string& location, std::string* not_ready) {
+std::unique_ptr<HistorySource> open_database_history(const std::string& location, std::string* not_ready,
+                                                     const Interrupt& interrupt) {
   std::unique_ptr<store::HistoryReader> reader;
   try {
-    reader = store::HistoryReader::open(location);
+    reader = store::HistoryReader::open(location, interrupt);
   } catch (const store::DatabaseNotReady& e) {
     if (not_ready) *not_ready = e.what();
   }
-  return std::make_unique<DatabaseHistory>(location, std::move(reader));
+  return std::make_unique<DatabaseHistory>(location, std::move(reader), interrupt);
 }
 
 }  // namespace sensorpipe::web

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "core/interrupt.h"
 #include "web/history.h"
 
 namespace sensorpipe::web {
@@ -13,6 +14,10 @@ namespace sensorpipe::web {
 // RuntimeError when it cannot be used (not a sensorpipe database, newer schema, backend
 // not built). A database that does not exist yet or has no schema yet is opened on
 // first use instead (answers are empty until then) and `not_ready`, when given, says why.
-std::unique_ptr<HistorySource> open_database_history(const std::string& location, std::string* not_ready = nullptr);
+// `interrupt` cuts short any wait on a PostgreSQL server (store::HistoryReader::open): the
+// first open throws Interrupted; later calls answer with RuntimeError ("stopping"), which
+// the API turns into an error reply, so a stopping ws-serve never waits on its database.
+std::unique_ptr<HistorySource> open_database_history(const std::string& location, std::string* not_ready = nullptr,
+                                                     const Interrupt& interrupt = {});
 
 }  // namespace sensorpipe::web

@@ -1,6 +1,6 @@
 # -d picks the backend from the location: a postgresql:// or postgres:// URL is refused with
 # a clear message by a build without PostgreSQL support (nothing is created), --cache-size
-# is an SQLite option refused for a PostgreSQL URL, and the help says what -d takes.
+# and --busy-timeout are SQLite options refused for a PostgreSQL URL, and the help says what -d takes.
 source "$SP_SRC/tests/lib/common.sh"
 source "$SP_SRC/tests/store/lib.sh"
 cd "$T"
@@ -19,6 +19,9 @@ run_in() { run "$@" in.jsonl; }
 run_in db-store -q -d postgres://127.0.0.1:1/nodb --cache-size 64M
 assert_eq 2 "$status" "--cache-size with a PostgreSQL URL is a usage error"
 assert_contains "$err" "--cache-size is an SQLite option" "and says why"
+run_in db-store -q -d postgres://127.0.0.1:1/nodb --busy-timeout 5s
+assert_eq 2 "$status" "--busy-timeout with a PostgreSQL URL is a usage error"
+assert_contains "$err" "--busy-timeout is an SQLite option" "and says why"
 
 if db-store --version | grep -q libpq; then
   echo "this build has PostgreSQL support: the not-built checks do not apply"
@@ -38,3 +41,7 @@ fi
 run_in db-store -q -d ./postgres:x.db
 assert_eq 0 "$status" "a file name is a file name"
 assert_eq 1 "$(stored_count ./postgres:x.db)" "stored in the file"
+
+# --busy-timeout stays an SQLite option.
+run_in db-store -q -d b.db --busy-timeout 5s
+assert_eq 0 "$status" "--busy-timeout with an SQLite file"

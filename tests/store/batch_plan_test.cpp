@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <tuple>
 
 #include "store/batch_plan.h"
 
@@ -90,6 +91,34 @@ TEST_CASE("the dictionary keeps the latest unit and kind and widens first/last s
   dict.saw(0, 40);
   CHECK(*dict[0].first_seen == 40);
   CHECK(*dict[0].last_seen == 50);
+}
+
+TEST_CASE("the walk skips what the batch supersedes and what is too old, and widens first/last seen", "[store]") {
+  SensorDictionary dict;
+  Ids ids;
+  // "a": ts 10 twice alike (duplicate), ts 20 then another value (replaced), ts 5 too old;
+  // "b": one row.
+  const std::vector<Reading> batch{reading("a", 10, 1.0), reading("a", 20, 2.0), reading("b", 30, std::string("on")),
+                                   reading("a", 10, 1.0), reading("a", 20, 3.0), reading("a", 5, 4.0)};
+  BatchPlan plan;
+  plan.build(batch, dict, ids.fn());
+  WriteStats st;
+  std::vector<std::tuple<std::string, TimeMs, std::uint32_t>> stored;  // sensor, ts, input position
+  plan.walk(8, dict, st, [&](std::size_t k, const BatchEntry& e, const Reading& r) {
+    CHECK(&plan.entries()[k] == &e);
+    CHECK(&batch[e.idx] == &r);
+    stored.emplace_back(r.sensor, e.ts, e.idx);
+  });
+  using Row = std::tuple<std::string, TimeMs, std::uint32_t>;
+  CHECK(stored == std::vector<Row>{Row{"a", 10, 3}, Row{"a", 20, 4}, Row{"b", 30, 2}});  // key order, later input wins
+  CHECK(st.duplicates == 1);
+  CHECK(st.replaced == 1);
+  CHECK(st.expired == 1);
+  CHECK(st.inserted == 0);  // the backend's callback decides what is new
+  CHECK(*dict[0].first_seen == 10);  // not 5: the expired row is not stored
+  CHECK(*dict[0].last_seen == 20);
+  CHECK(*dict[1].first_seen == 30);
+  CHECK(dict[1].dirty);
 }
 
 TEST_CASE("roll-up deltas: minutes merge into hours, a replaced value makes both dirty", "[store]") {

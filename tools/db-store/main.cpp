@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
+
 #include "cli/db_options.h"
 #include "cli/tool.h"
 #include "cli/values.h"
@@ -33,7 +35,8 @@ struct Options {
   TimeMs commit_interval = 200;
   std::optional<TimeMs> retain, retain_rollups;
   std::string cache_size;  // empty: the backend's default
-  TimeMs busy_timeout = 10'000;
+  std::optional<TimeMs> busy_timeout;  // none: the backend's default (SQLite 10s)
+  std::optional<TimeMs> stop_timeout;  // none: wait until a second signal (or systemd's TimeoutStopSec)
 };
 
 // Bulk when every input is a regular file: batch the pass-through instead of a write per line.
@@ -70,7 +73,11 @@ int main(int argc, char** argv) {
                  "SQLite only: page cache size (default 64M); refused for a PostgreSQL database")
       ->type_name("SIZE");
   cli::add_duration_option(app, "--busy-timeout", o.busy_timeout,
-                           "Wait up to DURATION for another writer's lock (default 10s)");
+                           "SQLite only: wait up to DURATION for another writer's lock (default 10s); refused for "
+                           "a PostgreSQL database");
+  cli::add_positive_duration_option(app, "--stop-timeout", o.stop_timeout,
+                                    "PostgreSQL: after end of input or SIGTERM/SIGINT, wait at most DURATION for an away "
+                                    "server to store the pending readings (default: until a second SIGTERM/SIGINT)");
   app.add_flag("-v,--verbose", o.verbose, "Print what was stored at the end (on stderr)");
   if (auto status = tool.parse(argc, argv)) return *status;
 
@@ -87,11 +94,32 @@ int main(int argc, char** argv) {
     wopt.retain = o.retain;
     wopt.retain_rollups = o.retain_rollups;
     if (cache) wopt.cache_mib = static_cast<int>(*cache >> 20);
-    wopt.busy_timeout_ms = static_cast<int>(o.busy_timeout);
+    if (o.busy_timeout) wopt.busy_timeout_ms = static_cast<int>(*o.busy_timeout);
     // PostgreSQL: one stderr line per connection state change; while the server is away the
-    // batch waits (and input with it), until it is back or a stop is requested.
+    // batch waits (and input with it) until it is back. End of input and SIGTERM/SIGINT
+    // ("commit everything") keep waiting: a reading accepted is not dropped because the
+    // server restarts while the service stops. A second signal, or --stop-timeout after
+    // the first stop, gives up (exit 1, naming how many readings were not stored).
+    std::atomic<TimeMs> stopping_since{0};  // when input ended or a stop came; 0 = still reading
+    bool told = false;                      // keep_trying runs on the writer's thread only
     wopt.on_state = [&tool](const std::string& message) { tool.diag().info(message); };
-    wopt.keep_trying = [] { return !stop_requested(); };
+    wopt.keep_trying = [&] {
+      if (stop_requests() >= 2) return false;
+      TimeMs since = stopping_since.load();
+      if (since == 0 && stop_requested()) {
+        stopping_since.compare_exchange_strong(since, now_ms());
+        since = stopping_since.load();
+      }
+      if (since == 0) return true;  // still reading: wait as long as the server is away
+      if (!told) {
+        told = true;
+        tool.diag().info(std::string(stop_requested() ? "stop requested" : "end of input") +
+                         " while the database is away: the pending readings are stored once it is back" +
+                         (o.stop_timeout ? " (giving up after --stop-timeout or at a second SIGTERM/SIGINT)"
+                                         : " (a second SIGTERM/SIGINT gives up)"));
+      }
+      return !o.stop_timeout || now_ms() - since < *o.stop_timeout;
+    };
     auto writer = store::StoreWriter::open(cli::require_db(o.db), wopt);
 
     std::optional<LineWriter> out;
@@ -121,6 +149,8 @@ int main(int argc, char** argv) {
     cli::for_each_input(o.input.files, [&](int fd, const std::string& name) {
       if (go_on) go_on = ingest.run(fd, several ? name : std::string());
     });
+    TimeMs unset = 0;
+    stopping_since.compare_exchange_strong(unset, now_ms());  // end of input (a stop set it already)
     ingest.finish();
     if (progress_shown) {
       [[maybe_unused]] auto n = ::write(2, "\r\033[K", 4);  // clear the progress line

@@ -45,6 +45,9 @@ struct Options {
 
 constexpr int kFollowPollMs = 250;
 
+// SIGINT/SIGTERM end a wait on the database too (PostgreSQL), as the export's rows do.
+Interrupt stop_interrupt() { return Interrupt{[] { return stop_requested(); }, stop_fd()}; }
+
 // Waits up to `ms` for a stop request; true when the program should end (stop, or
 // nobody reads stdout any more).
 bool wait_or_stop(int ms) {
@@ -205,7 +208,8 @@ int main(int argc, char** argv) {
   return tool.run([&] {
     if (const auto image = chart::parse_image_format(o.format)) {
       const store::Query q = build_query(o);
-      return write_chart(o, *image, q, *store::HistoryReader::open(cli::require_db(o.db)), tool.diag());
+      return write_chart(o, *image, q, *store::HistoryReader::open(cli::require_db(o.db), stop_interrupt()),
+                         tool.diag());
     }
     const auto format = store::parse_format(o.format);
     if (!format) throw UsageError("--format: expected jsonl, csv, tsv, table, png, svg or pdf");
@@ -215,7 +219,8 @@ int main(int argc, char** argv) {
     store::Query q = build_query(o);
     // SIGINT/SIGTERM end a long export at the next row (output flushed up to it, exit 0).
     q.stop = [] { return stop_requested(); };
-    auto reader = store::HistoryReader::open(cli::require_db(o.db));
+    // A server that is stopped, slow or away does not hold a SIGINT/SIGTERM up either.
+    auto reader = store::HistoryReader::open(cli::require_db(o.db), stop_interrupt());
     LineWriter out(1, o.output.policy(!o.follow));
 
     if (o.list) {

@@ -179,7 +179,9 @@ int main(int argc, char** argv) {
     std::unique_ptr<web::HistorySource> database;
     if (!opts.db.location.empty()) {
       std::string not_ready;
-      database = web::open_database_history(opts.db.location, &not_ready);
+      // A PostgreSQL server that is stopped, slow or away never holds up SIGINT/SIGTERM.
+      database = web::open_database_history(opts.db.location, &not_ready,
+                                            Interrupt{[] { return stop_requested(); }, stop_fd()});
       if (!not_ready.empty()) diag.info(not_ready + "; history will be served once it exists");
     }
 

@@ -14,7 +14,8 @@
 namespace sensorpipe::store::postgres {
 
 std::unique_ptr<StoreWriter> open_writer(const std::string& url, const WriterOptions& options);
-std::unique_ptr<HistoryReader> open_reader(const std::string& url);
+// `interrupt` cuts short every wait on the server (HistoryReader::open).
+std::unique_ptr<HistoryReader> open_reader(const std::string& url, const Interrupt& interrupt = {});
 // The libpq in use ("15.18"), for --version.
 std::string library_version();
 

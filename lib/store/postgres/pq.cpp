@@ -2,9 +2,19 @@
 #include "store/postgres/pq.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <fmt/format.h>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <system_error>
+#include <thread>
 
 namespace sensorpipe::store::pq {
 
@@ -76,19 +86,51 @@ std::string trimmed(const char* msg) {
   if (nl != std::string::npos) s.erase(nl);
   return s;
 }
+
+constexpr int kCancelWaitMs = 1000;  // how long an interrupt waits for its cancel request to go out
+
+long long steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// libpq's connect_timeout (seconds; libpq treats 1 as 2), which PQconnectPoll leaves to
+// its caller; 0 = none. Applied to the whole connect rather than per host.
+long long connect_timeout_ms(pg_conn* c) {
+  long long ms = 0;
+  if (PQconninfoOption* opts = PQconninfo(c)) {
+    for (const PQconninfoOption* o = opts; o->keyword; ++o)
+      if (std::strcmp(o->keyword, "connect_timeout") == 0 && o->val && *o->val) {
+        const long t = std::strtol(o->val, nullptr, 10);
+        if (t > 0) ms = std::max(t, 2L) * 1000;
+      }
+    PQconninfoFree(opts);
+  }
+  return ms;
+}
 }  // namespace
 
-Conn::Conn(const std::string& url) : shown_(redact(url)) {
-  c_ = PQconnectdb(url.c_str());
+Conn::Conn(const std::string& url, Interrupt interrupt) : shown_(redact(url)), interrupt_(std::move(interrupt)) {
+  // Connect without blocking, so that the interrupt is heard while a server that does not
+  // answer (stopped, or a lost network) keeps the connect waiting.
+  c_ = PQconnectStart(url.c_str());
   if (!c_) throw Error("cannot connect to " + shown_ + ": out of memory", "", true);
-  if (PQstatus(c_) != CONNECTION_OK) {
-    std::string msg = "cannot connect to " + shown_ + ": " + trimmed(PQerrorMessage(c_));
-    PQfinish(c_);
+  try {
+    const long long timeout = connect_timeout_ms(c_);
+    const long long deadline = timeout ? steady_ms() + timeout : 0;
+    PostgresPollingStatusType st = PQstatus(c_) == CONNECTION_BAD ? PGRES_POLLING_FAILED : PGRES_POLLING_WRITING;
+    while (st != PGRES_POLLING_OK) {
+      if (st == PGRES_POLLING_FAILED) throw Error("cannot connect to " + shown_ + ": " + trimmed(PQerrorMessage(c_)), "08006", true);
+      wait_socket(st == PGRES_POLLING_READING ? POLLIN : POLLOUT, deadline);
+      st = PQconnectPoll(c_);
+    }
+    // Exact float text both ways; UTC so timestamptz text is unambiguous; no chatter.
+    exec("SET extra_float_digits = 3; SET TimeZone = 'UTC'; SET client_min_messages = warning");
+  } catch (...) {
+    if (c_) PQfinish(c_);
     c_ = nullptr;
-    throw Error(msg, "08006", true);
+    throw;
   }
-  // Exact float text both ways; UTC so timestamptz text is unambiguous; no chatter.
-  exec("SET extra_float_digits = 3; SET TimeZone = 'UTC'; SET client_min_messages = warning");
 }
 
 Conn::~Conn() {
@@ -114,9 +156,107 @@ Result Conn::check(const std::string& what, pg_result* r) {
   return Result(r);
 }
 
+void Conn::wait_socket(short events, long long deadline_ms) {
+  for (;;) {
+    if (interrupt_.requested && interrupt_.requested()) interrupted();
+    const int sock = PQsocket(c_);
+    if (sock < 0) throw Error("database: connection lost", "08006", true);
+    pollfd fds[2] = {{sock, events, 0}, {interrupt_.fd, POLLIN, 0}};
+    const nfds_t n = interrupt_.fd >= 0 ? 2 : 1;
+    // Without an fd to wake on, the interrupt is asked again every 100 ms.
+    int timeout = interrupt_.requested && interrupt_.fd < 0 ? 100 : -1;
+    if (deadline_ms) {
+      const long long left = deadline_ms - steady_ms();
+      if (left <= 0) throw Error("cannot connect to " + shown_ + ": timeout expired (connect_timeout)", "08006", true);
+      timeout = timeout < 0 ? static_cast<int>(std::min(left, 60'000LL)) : std::min<int>(timeout, static_cast<int>(left));
+    }
+    const int r = ::poll(fds, n, timeout);
+    if (r < 0 && errno != EINTR) throw Error(std::string("database: poll: ") + std::strerror(errno), "", true);
+    if (r > 0 && fds[0].revents != 0) return;
+  }
+}
+
+void Conn::interrupted() {
+  if (c_) {
+    // A query still running on the server is cancelled, so it stops holding locks and
+    // work there. PQcancel blocks until the postmaster answers, which a stopped one never
+    // does: it runs on its own thread, waited for at most kCancelWaitMs, then left behind
+    // (the caller is on its way out).
+    if (PQstatus(c_) == CONNECTION_OK && PQtransactionStatus(c_) == PQTRANS_ACTIVE) {
+      if (PGcancel* cancel = PQgetCancel(c_)) {
+        struct Done {
+          std::mutex m;
+          std::condition_variable cv;
+          bool done = false;
+        };
+        auto done = std::make_shared<Done>();
+        bool started = false;
+        try {
+          std::thread([cancel, done] {
+            char err[256];
+            PQcancel(cancel, err, sizeof err);
+            PQfreeCancel(cancel);
+            std::lock_guard<std::mutex> lock(done->m);
+            done->done = true;
+            done->cv.notify_all();
+          }).detach();
+          started = true;
+        } catch (const std::system_error&) {  // no thread: no cancel, the connection still closes
+          PQfreeCancel(cancel);
+        }
+        if (started) {
+          std::unique_lock<std::mutex> lock(done->m);
+          done->cv.wait_for(lock, std::chrono::milliseconds(kCancelWaitMs), [&] { return done->done; });
+        }
+      }
+    }
+    PQfinish(c_);
+    c_ = nullptr;
+  }
+  throw Interrupted("interrupted while waiting for " + shown_);
+}
+
+pg_result* Conn::collect(const std::string& what) {
+  pg_result* keep = nullptr;
+  const auto is_error = [](pg_result* r) {
+    const auto st = PQresultStatus(r);
+    return st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE;
+  };
+  try {
+    for (;;) {
+      while (PQisBusy(c_)) {
+        wait_socket(POLLIN);
+        if (!PQconsumeInput(c_)) {
+          if (keep) PQclear(keep);
+          keep = nullptr;
+          fail(what, nullptr);
+        }
+      }
+      pg_result* r = PQgetResult(c_);
+      if (!r) break;
+      const auto st = PQresultStatus(r);
+      if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH) {  // as PQexec: the caller goes on
+        if (keep) PQclear(keep);
+        return r;
+      }
+      if (keep && is_error(keep)) {  // as PQexec: the first error is the answer
+        PQclear(r);
+        continue;
+      }
+      if (keep) PQclear(keep);
+      keep = r;
+    }
+  } catch (...) {
+    if (keep) PQclear(keep);
+    throw;
+  }
+  return keep;  // null only when the connection broke (check() reports it)
+}
+
 Result Conn::exec(const std::string& sql) {
   if (!c_) throw Error("not connected", "08003", true);
-  return check("database", PQexec(c_, sql.c_str()));
+  if (!PQsendQuery(c_, sql.c_str())) fail("database", nullptr);
+  return check("database", collect("database"));
 }
 
 Result Conn::exec(const std::string& sql, const std::vector<Param>& params) {
@@ -124,8 +264,9 @@ Result Conn::exec(const std::string& sql, const std::vector<Param>& params) {
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  return check("database", PQexecParams(c_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
-                                        nullptr, nullptr, 0));
+  if (!PQsendQueryParams(c_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0))
+    fail("database", nullptr);
+  return check("database", collect("database"));
 }
 
 void Conn::copy_in(const std::string& copy_sql, std::string_view data) {

@@ -6,6 +6,11 @@
 // thread-safe). Every failing call throws pq::Error: the message names the operation and
 // the server's reason, `sqlstate` holds the five-character code ("40P01"), and
 // `connection_lost` says whether the connection is gone (the caller may reconnect).
+// A Conn given an Interrupt (core/interrupt.h) waits for the server in poll() beside the
+// interrupt's fd (connecting included), so a stop ends a wait on a server that is stopped,
+// slow or unreachable at once: the connection is closed, a cancel request is sent without
+// waiting for it (PQcancel blocks on a postmaster that does not answer, and libpq 15 has no
+// non-blocking cancel), and Interrupted is thrown. COPY is not interruptible.
 // Passwords never appear in messages: URLs are shown with the password removed, and
 // libpq's own PGPASSWORD, PGPASSFILE, ~/.pgpass and PG* variables work as usual.
 #pragma once
@@ -17,6 +22,7 @@
 #include <vector>
 
 #include "core/errors.h"
+#include "core/interrupt.h"
 
 struct pg_conn;
 struct pg_result;
@@ -66,8 +72,9 @@ using Param = std::optional<std::string>;  // nullopt = SQL NULL
 
 class Conn {
  public:
-  // Connects to `url` (any libpq connection string); throws Error naming the redacted URL.
-  explicit Conn(const std::string& url);
+  // Connects to `url` (any libpq connection string); throws Error naming the redacted URL,
+  // Interrupted when `interrupt` fires first. libpq's connect_timeout applies as usual.
+  explicit Conn(const std::string& url, Interrupt interrupt = {});
   ~Conn();
   Conn(const Conn&) = delete;
   Conn& operator=(const Conn&) = delete;
@@ -86,8 +93,15 @@ class Conn {
  private:
   [[noreturn]] void fail(const std::string& what, pg_result* r);
   Result check(const std::string& what, pg_result* r);
+  // Waits until the socket is ready for `events` (POLLIN/POLLOUT) or the interrupt fires.
+  // `deadline_ms` (steady clock, 0 = none) ends a connect that takes too long.
+  void wait_socket(short events, long long deadline_ms = 0);
+  [[noreturn]] void interrupted();
+  // The results of a query sent with PQsend*: the first error, else the last one.
+  pg_result* collect(const std::string& what);
   pg_conn* c_ = nullptr;
   std::string shown_;
+  Interrupt interrupt_;
 };
 
 // A transaction that rolls back unless committed.

@@ -54,7 +54,7 @@ std::string ms(TimeMs t) { return std::to_string(t); }
 
 class PgReader final : public HistoryReader, private QuerySource {
  public:
-  explicit PgReader(const std::string& url) : url_(url) { connect(); }
+  PgReader(const std::string& url, Interrupt interrupt) : url_(url), interrupt_(std::move(interrupt)) { connect(); }
 
   std::vector<SensorInfo> list_sensors(const std::vector<std::string>& patterns) override {
     return again([&] {
@@ -161,7 +161,7 @@ class PgReader final : public HistoryReader, private QuerySource {
   static constexpr const char* kSnapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
   void connect() {
-    conn_ = std::make_unique<pq::Conn>(url_);
+    conn_ = std::make_unique<pq::Conn>(url_, interrupt_);
     const int version = check_schema(*conn_);
     // What a roll-up row is read as: kRollupColumns (one list), times as epoch ms, first and
     // last as (JSON type, text); a version 1 database (not yet migrated by a db-store of
@@ -309,13 +309,16 @@ class PgReader final : public HistoryReader, private QuerySource {
   }
 
   std::string url_;
+  Interrupt interrupt_;
   std::unique_ptr<pq::Conn> conn_;
   std::string rollup_select_;  // the roll-up columns' read expressions (connect())
 };
 
 }  // namespace
 
-std::unique_ptr<HistoryReader> open_reader(const std::string& url) { return std::make_unique<PgReader>(url); }
+std::unique_ptr<HistoryReader> open_reader(const std::string& url, const Interrupt& interrupt) {
+  return std::make_unique<PgReader>(url, interrupt);
+}
 
 std::string library_version() { return pq::library_version(); }
 

@@ -214,9 +214,15 @@ class PgWriter final : public StoreWriter {
         if (!e.connection_lost && e.sqlstate != "57P03") throw;  // 57P03: the server is starting up
         last_error = e.what();
       }
-      if (opt_.keep_trying && !opt_.keep_trying())
-        throw RuntimeError("gave up reconnecting to " + pq::redact(url_) + " (" + last_error + ")");
-      std::this_thread::sleep_for(wait);
+      // Asked every 100 ms of the back-off, so a give-up (a second signal, a stop timeout)
+      // is heard at once rather than after up to 5 s.
+      const auto until = std::chrono::steady_clock::now() + wait;
+      do {
+        if (opt_.keep_trying && !opt_.keep_trying())
+          throw RuntimeError("gave up reconnecting to " + pq::redact(url_) + " (" + last_error + ")");
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+            std::chrono::milliseconds(100), until - std::chrono::steady_clock::now()));
+      } while (std::chrono::steady_clock::now() < until);
       wait = std::min(wait * 2, std::chrono::milliseconds(5000));
     }
   }
@@ -248,23 +254,10 @@ class PgWriter final : public StoreWriter {
     // Dictionary (unit/kind as the latest seen), order and last write wins inside the
     // batch: the neutral batch plan, as for SQLite.
     plan_.build(batch, dict_, [this](const std::string& name) { return resolve(name); });
-    const auto& entries = plan_.entries();
     copy_.clear();
     std::set<TimeMs> weeks;
     std::uint64_t staged = 0;
-    for (std::size_t k = 0; k < entries.size(); ++k) {
-      const BatchEntry& e = entries[k];
-      const Reading& r = batch[e.idx];
-      switch (plan_.superseded(k)) {
-        case BatchPlan::Superseded::Duplicate: ++st.duplicates; continue;
-        case BatchPlan::Superseded::Replaced: ++st.replaced; continue;
-        case BatchPlan::Superseded::No: break;
-      }
-      if (e.ts < raw_cutoff) {
-        ++st.expired;
-        continue;
-      }
-      dict_.saw(e.sensor, e.ts);
+    plan_.walk(raw_cutoff, dict_, st, [&](std::size_t, const BatchEntry& e, const Reading& r) {
       weeks.insert(partition_start(e.ts));
       ++staged;
       fmt::format_to(std::back_inserter(copy_), "{}\t{}\t", e.sid, e.ts);
@@ -278,7 +271,7 @@ class PgWriter final : public StoreWriter {
       if (!e.has_extra) copy_ += "\\N";
       else pq::append_copy_field(copy_, r.extra);
       fmt::format_to(std::back_inserter(copy_), "\t{}\n", e.idx);
-    }
+    });
     for (TimeMs w : weeks)
       for (const char* table : kPartitioned) have_partition(table, w);
 

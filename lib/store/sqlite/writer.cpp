@@ -73,7 +73,7 @@ std::string with_table(std::string sql, const char* table) {
 class SqliteWriter final : public StoreWriter {
  public:
   SqliteWriter(const std::string& path, const WriterOptions& opt) : opt_(opt) {
-    db_ = open_for_writing(path, opt.cache_mib.value_or(64), opt.busy_timeout_ms);
+    db_ = open_for_writing(path, opt.cache_mib.value_or(64), opt.busy_timeout_ms.value_or(10'000));
     insert_ = sql::Stmt(*db_, "INSERT OR IGNORE INTO readings(sensor_id,ts,value,extra) VALUES(?1,?2,?3,?4)");
     std::string multi = "INSERT INTO readings(sensor_id,ts,value,extra) VALUES(?,?,?,?)";
     for (std::size_t i = 1; i < kMultiRows; ++i) multi += ",(?,?,?,?)";
@@ -238,25 +238,11 @@ class SqliteWriter final : public StoreWriter {
   void write_batch(TimeMs raw_cutoff, WriteStats& st) {
     if (reload_sensors_) reload_sensors();
     plan_.build(*batch_, dict_, [this](const std::string& name) { return resolve_sensor(name); });
-    const auto& entries = plan_.entries();
     deltas_.clear();
     fast_.clear();
     std::int64_t max_sid = -1;
     TimeMs stored_max = kMinTimeMs;
-    for (std::size_t k = 0; k < entries.size(); ++k) {
-      const BatchEntry& e = entries[k];
-      const Reading& r = (*batch_)[e.idx];
-      switch (plan_.superseded(k)) {
-        case BatchPlan::Superseded::Duplicate: ++st.duplicates; continue;
-        case BatchPlan::Superseded::Replaced: ++st.replaced; continue;
-        case BatchPlan::Superseded::No: break;
-      }
-      if (e.ts < raw_cutoff) {
-        ++st.expired;
-        continue;
-      }
-      dict_.saw(e.sensor, e.ts);
-
+    plan_.walk(raw_cutoff, dict_, st, [&](std::size_t k, const BatchEntry& e, const Reading& r) {
       if (e.sid != max_sid) {
         max_sid = e.sid;
         max_ts_.reset();
@@ -284,7 +270,7 @@ class SqliteWriter final : public StoreWriter {
         select_.reset();
         if (same) {
           ++st.duplicates;
-          continue;
+          return;
         }
         ++st.replaced;
         update_.bind(1, e.sid).bind(2, e.ts);
@@ -294,14 +280,14 @@ class SqliteWriter final : public StoreWriter {
         update_.run();
         if (same_value) {  // only the extra fields changed: the roll-ups are unaffected
           log_change(e.sid, e.ts);
-          continue;
+          return;
         }
         replaced = true;
       }
       log_change(e.sid, e.ts);
       if (replaced) deltas_.add_replaced(e.sid, e.ts);
       else deltas_.add_new(e, r.value);
-    }
+    });
     flush_fast();
     flush_log();
     deltas_.apply(
