@@ -43,12 +43,17 @@ check_counted burst 5
 assert_eq "1 2 3 4 5" "$(grep -o '"seq":[0-9]*' "$T/burst.out" | cut -d: -f2 | tr '\n' ' ' | sed 's/ $//')" "the first five, in order"
 pass "-C 5 against a burst of 100: five readings, exit 0 (MQTT $MQTT_PROTOCOL)"
 
-# --persistent: what the first run did not write is delivered to the second.
+# --persistent: what the first run did not write is delivered to the next.
 start_counted kept1 5 -t 'kept/#' --persistent -i count-keep
 seq_lines kept/a 100 | publish -q 1 --topic '{sensor}'
 check_counted kept1 5
 NOWAIT=1 start_counted kept2 95 -t 'kept/#' --persistent -i count-keep
 check_counted kept2 95
+# QoS 1 is at least once: messages kept1 wrote but whose acknowledgement had not reached
+# the broker come again (DUP) and count towards kept2's -C, so kept2 may end before the
+# last ones (they stay with the broker). What must hold: nothing skipped, the two runs
+# together have every sequence number from 1 up to the highest one seen, with no gap.
 cat "$T/kept1.out" "$T/kept2.out" >"$T/kept.out"
-dups=$(check_seqs "$T/kept.out" 100 "-C 5 then -C 95 with one persistent session")
-pass "--persistent -C 5 against 100: the next run got the other 95 ($dups duplicates) (MQTT $MQTT_PROTOCOL)"
+top=$(grep -o '"seq":[0-9]*' "$T/kept.out" | cut -d: -f2 | sort -n | tail -1)
+dups=$(check_seqs "$T/kept.out" "$top" "-C 5 then -C 95 with one persistent session, 1 to $top")
+pass "--persistent -C 5 against 100: the next run went on from there, nothing skipped ($dups redelivered) (MQTT $MQTT_PROTOCOL)"
