@@ -70,6 +70,7 @@ ns_hosts() {
   _ns_reap_stale
   eval "set -- $(trap -p EXIT)"
   prev=${3:-}
+  # shellcheck disable=SC2064 # the earlier trap is meant to be expanded now
   trap "${prev:+$prev; }_ns_cleanup" EXIT
   trap 'exit 143' TERM
   trap 'exit 130' INT
