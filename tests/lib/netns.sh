@@ -3,7 +3,7 @@
 #   ns_hosts 10.77.0 site central db   hosts "site" (10.77.0.2), "central" (.3), "db" (.4)
 #   ns_addr db                          -> 10.77.0.4
 #   ns_exec db CMD...                   runs CMD in db's namespace (exec: CMD keeps the PID)
-#   ns_spawn db CMD...                  the same in the background, stopped at exit ($! = its PID)
+#   ns_spawn db CMD... <IN              the same in the background, stopped at exit ($! = its PID)
 #   link_down db / link_up db           cut / restore db's cable to the switch
 # Each host is a namespace with one veth link (eth0, a /24 address) whose other end is a
 # port of a bridge in a switch namespace of its own, so nothing is ever added to the
@@ -105,10 +105,13 @@ ns_exec() { # HOST CMD...
   shift
   ip netns exec "$NS_PREFIX$h" "$@"
 }
+# (Its stdin is the caller's, e.g. "ns_spawn web ws-serve <fifo": bash would give a plain
+# background command /dev/null instead.)
 ns_spawn() { # HOST CMD...
   local h=$1
   shift
-  sp_spawn ip netns exec "$NS_PREFIX$h" "$@"
+  ip netns exec "$NS_PREFIX$h" "$@" <&0 &
+  SP_PIDS+=("$!")
 }
 
 # link_down HOST / link_up HOST: pulls / plugs HOST's cable at the switch (the switch's

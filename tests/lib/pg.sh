@@ -9,7 +9,12 @@
 # Needs the Debian packages postgresql (server) and postgresql-client (psql).
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
-PG_PORT=5432  # names the socket file only
+PG_PORT=5432  # names the socket file only (and is the TCP port when PG_LISTEN is set)
+# Set before pg_run (e.g. between pg_halt and pg_run) to serve TCP clients too:
+# PG_LISTEN the addresses to listen on (listen_addresses; default none: the socket only);
+# PG_WRAP a command that the server is started under, e.g. (ip netns exec NAMESPACE).
+PG_LISTEN=${PG_LISTEN:-}
+PG_WRAP=()
 
 # pg_as CMD...: runs CMD as the server's owner.
 pg_as() {
@@ -52,9 +57,11 @@ pg_start() {
 # connections; sets PG_PID. The server gets none of the shell's fds 3-9 (tests hold fifos
 # there: a server keeping a writer open would keep their readers from ever seeing EOF).
 pg_run() {
-  if ! pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 120 \
-    -o "-k $PG_DIR -c listen_addresses='' -p $PG_PORT -c fsync=off -c full_page_writes=off -c max_connections=50" \
-    start >/dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; then
+  local ctl=("$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 120
+    -o "-k $PG_DIR -c listen_addresses='$PG_LISTEN' -p $PG_PORT -c fsync=off -c full_page_writes=off -c max_connections=50"
+    start)
+  [[ $(id -u) -eq 0 ]] && ctl=(runuser -u postgres -- "${ctl[@]}")
+  if ! "${PG_WRAP[@]}" "${ctl[@]}" >/dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; then
     echo "pg.sh: the server did not start: $(tail -3 "$PG_DIR/server.log")" >&2
     return 1
   fi
