@@ -22,7 +22,7 @@ SITE=$(ns_addr site) CENTRAL=$(ns_addr central) DB=$(ns_addr db) WEB=$(ns_addr w
 # broker_conf EXAMPLE NAME LISTEN: writes $T/NAME/mosquitto.conf; fails if the example no
 # longer has a line that is adapted (the test must run the example, not a copy of it).
 broker_conf() {
-  local example=$1 name=$2 listen=$3 dir="$T/$2"
+  local example=$1 listen=$3 dir="$T/$2"
   mkdir -p "$dir"
   {
     sed -e "s|^listener 1883 .*|listener 1883 $listen|" \
