@@ -21,11 +21,11 @@ POSTGRES_PACKAGES=(postgresql postgresql-client)
 # Test: browser, fuzzing toolchain, shells for completion tests, CLI peers used in assertions
 # (pdfinfo from poppler-utils checks chart PDFs), with POSTGRES_PACKAGES (tests start a
 # private server each: tests/lib/pg.sh); jq reads JSON in sim.state and system.run_script;
-# groff renders the man pages. tests/cli/deps_listed.sh fails when a test runs a command
-# from a package missing here.
+# groff renders the man pages; iproute2 (ip netns) builds the hosts of system.fleet.
+# tests/cli/deps_listed.sh fails when a test runs a command from a package missing here.
 TEST_PACKAGES=(chromium clang libclang-rt-14-dev libfuzzer-14-dev sqlite3 mosquitto-clients curl zsh fish
   bash-completion procps dpkg-dev lintian systemd file man-db time poppler-utils
-  groff-base jq python3 binutils)
+  groff-base jq python3 binutils iproute2)
 # Bench: the peers we measure against.
 BENCH_PACKAGES=(sqlite-utils hyperfine bc time python3 gnuplot-nox)
 

@@ -14,7 +14,11 @@
 # Needs the Debian packages postgresql (server) and postgresql-client (psql).
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
-PG_PORT=5432 # names the socket file only
+PG_PORT=5432 # names the socket file only (and is the TCP port when PG_LISTEN is set)
+# Optional, read by pg_server_start: PG_LISTEN the addresses to listen on besides the socket
+# (listen_addresses; default none); PG_WRAP an array, a command the server is started under
+# (e.g. ip netns exec NAMESPACE, for a server on a host of the fleet test).
+[[ -v PG_WRAP ]] || PG_WRAP=()
 
 # pg_as CMD...: runs CMD as the server's owner.
 pg_as() {
@@ -47,9 +51,10 @@ pg_server_init() {
 pg_server_start() {
   local dir=$1 me=${PG_SERVER_ME:-pg-server}
   shift
-  if ! pg_as "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 120 \
-    -o "-k $dir -c listen_addresses='' -p $PG_PORT -c max_connections=50 $*" \
-    start >/dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; then
+  local ctl=("$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 120
+    -o "-k $dir -c listen_addresses='${PG_LISTEN:-}' -p $PG_PORT -c max_connections=50 $*" start)
+  [[ $(id -u) -eq 0 ]] && ctl=(runuser -u postgres -- "${ctl[@]}")
+  if ! "${PG_WRAP[@]}" "${ctl[@]}" >/dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; then
     echo "$me: the PostgreSQL server did not start: $(tail -3 "$dir/server.log")" >&2
     return 1
   fi

@@ -14,6 +14,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/pg-server.sh"
 PG_SERVER_ME=pg.sh
 # Test data need not survive a crash of the machine.
 PG_FAST_OPTIONS=(-c fsync=off -c full_page_writes=off)
+# Set before pg_run (e.g. between pg_halt and pg_run) to serve TCP clients too (see
+# scripts/lib/pg-server.sh): PG_LISTEN the addresses to listen on (default none: the
+# socket only); PG_WRAP a command the server is started under, e.g. (ip netns exec NS).
+PG_LISTEN=${PG_LISTEN:-}
+PG_WRAP=()
 
 _pg_cleanup() {
   if [[ -n "${PG_DIR:-}" && -d "$PG_DIR" ]]; then

@@ -51,6 +51,11 @@ for f in share/doc/sensorpipe/README.md share/doc/sensorpipe/copyright \
   [[ -e $P/$f ]] || fail "$f not installed"
 done
 [[ -x $P/libexec/sensorpipe/sensorpipe-pipeline ]] || fail "sensorpipe-pipeline not executable"
+# The fleet's examples (sensorpipe(7) "Scaling out"; system.fleet runs them from the source tree).
+for f in fleet-site.conf fleet-central.conf fleet-ingest1.env fleet-ingest2.env; do
+  [[ -f $P/share/sensorpipe/examples/$f ]] || fail "share/sensorpipe/examples/$f not installed"
+done
+[[ -x $P/share/sensorpipe/examples/fleet-ingest.sh ]] || fail "share/sensorpipe/examples/fleet-ingest.sh not installed executable"
 unit=$(cat "$P/lib/systemd/system/sensorpipe@.service")
 assert_contains "$unit" "ExecStart=$P/libexec/sensorpipe/sensorpipe-pipeline" "unit names the installed runner"
 assert_contains "$unit" "$P/bin/db-store -d" "unit names the installed db-store"
