@@ -41,7 +41,9 @@ class MemoryHistory::Source final : public store::QuerySource {
     auto lo = std::lower_bound(pts.begin(), pts.end(), from, [](const Point& p, TimeMs ts) { return p.ts < ts; });
     auto hi = std::lower_bound(lo, pts.end(), to, [](const Point& p, TimeMs ts) { return p.ts < ts; });
     // Only the latest reading kept its extra fields (see memory_history.h).
-    auto extra = [&](const Point& p) { return p.ts == s.info.last_ts ? std::string_view(s.last_extra) : std::string_view(); };
+    auto extra = [&](const Point& p) {
+      return p.ts == s.info.last_ts ? std::string_view(s.last_extra) : std::string_view();
+    };
     if (descending) {
       for (auto it = hi; it != lo;) {
         --it;

@@ -248,7 +248,9 @@ TEST_CASE("history fields=1: raw points carry the reading's other members") {
   CHECK(with.body.find("\"points\":[[1000,\"firing\",{}],[2000,\"resolved\",{\"message\":\"hot resolved\"}]]") !=
         std::string::npos);
   // One reading by its time, as the dashboard asks for an alert known from /api/sensors.
-  const HttpReply one = history_reply(h, parse_target("/api/history?sensor=alerts/hot/lab/t&from=1970-01-01T00:00:02Z&to=1970-01-01T00:00:02.001Z&fields=1"), 3000, 0, 0);
+  const HttpReply one = history_reply(
+      h, parse_target("/api/history?sensor=alerts/hot/lab/t&from=1970-01-01T00:00:02Z&to=1970-01-01T00:00:02.001Z&fields=1"),
+      3000, 0, 0);
   CHECK(one.body.find("\"points\":[[2000,\"resolved\",{\"message\":\"hot resolved\"}]]") != std::string::npos);
   // Buckets have no single reading: fields changes nothing there.
   const HttpReply bucketed = history_reply(h, parse_target(base + "&fields=1&every=10s&agg=count"), 3000, 0, 0);
