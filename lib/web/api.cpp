@@ -128,6 +128,13 @@ HttpReply history_reply(HistorySource& source, const Target& target, TimeMs now,
     }
     q.tz = *tz;
   }
+  // fields=1: a raw point carries the reading's other members ([ms, value, {...}]), e.g. an
+  // alert's message and since for the dashboard, which knows only the latest value otherwise.
+  bool fields = false;
+  if (auto f = target.param("fields")) {
+    if (*f == "1") fields = true;
+    else if (*f != "0") return error_reply(400, "fields: expected 0 or 1, got \"" + *f + "\"");
+  }
   q.consumption.end_limit = now;  // nothing is carried into the future
   q.stop = stop;
 
@@ -249,6 +256,11 @@ HttpReply history_reply(HistorySource& source, const Target& target, TimeMs now,
       if (row.reading) {
         b += ',';
         append_value(b, row.reading->value);
+        if (fields) {
+          b += ",{";
+          b += row.reading->extra;  // members as received, already JSON
+          b += '}';
+        }
       } else {
         for (const auto& a : row.aggs) {
           b += ',';

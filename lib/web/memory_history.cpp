@@ -36,17 +36,22 @@ class MemoryHistory::Source final : public store::QuerySource {
   }
 
   void raw(const store::SensorRef& ref, TimeMs from, TimeMs to, bool descending, const RawFn& f) override {
-    const auto& pts = by_id_[static_cast<std::size_t>(ref.id)]->points;
+    const Series& s = *by_id_[static_cast<std::size_t>(ref.id)];
+    const auto& pts = s.points;
     auto lo = std::lower_bound(pts.begin(), pts.end(), from, [](const Point& p, TimeMs ts) { return p.ts < ts; });
     auto hi = std::lower_bound(lo, pts.end(), to, [](const Point& p, TimeMs ts) { return p.ts < ts; });
+    // Only the latest reading kept its extra fields (see memory_history.h).
+    auto extra = [&](const Point& p) {
+      return p.ts == s.info.last_ts ? std::string_view(s.last_extra) : std::string_view();
+    };
     if (descending) {
       for (auto it = hi; it != lo;) {
         --it;
-        if (!f(it->ts, it->value, {})) return;
+        if (!f(it->ts, it->value, extra(*it))) return;
       }
     } else {
       for (auto it = lo; it != hi; ++it)
-        if (!f(it->ts, it->value, {})) return;
+        if (!f(it->ts, it->value, extra(*it))) return;
     }
   }
 
@@ -90,6 +95,7 @@ void MemoryHistory::add(const Reading& r) {
   if (!info.last_value || r.ts >= info.last_ts) {
     info.last_ts = r.ts;
     info.last_value = r.value;
+    s.last_extra = r.extra;
   }
   info.first_ts = s.points.front().ts;
 }

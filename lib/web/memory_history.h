@@ -20,7 +20,9 @@ namespace sensorpipe::web {
 
 // At most about `budget` points in all (the budget is shared evenly between sensors, so a
 // new sensor makes room for itself), and at most `max_sensors` sensors (later ones are
-// not kept). Readings keep their value, not their extra fields.
+// not kept). Readings keep their value; only each sensor's latest reading keeps its extra
+// fields (what the dashboard asks for: an alert's message), so the budget stays a count of
+// small points.
 class MemoryHistory final : public HistorySource {
  public:
   explicit MemoryHistory(std::size_t budget = 500000, std::size_t max_sensors = 10000);
@@ -37,6 +39,7 @@ class MemoryHistory final : public HistorySource {
   struct Series {
     store::SensorInfo info;  // count = readings seen; first_ts/last_ts over what is held
     std::deque<Point> points;  // sorted by ts
+    std::string last_extra;    // the extra fields of the reading at info.last_ts
   };
   class Source;  // the series as a store::QuerySource
   std::mutex mutex_;

@@ -49,9 +49,13 @@ async function waitFor(what, fn) {
     await page.goto(`http://127.0.0.1:${port}/`);
     return page.evaluate(() => new Promise((r) => setTimeout(() => r(window.sensorpipeAlerts.active().length === 1), 500)));
   });
+  // Its message and since come from the stored event (/api/history?fields=1), not only the name.
+  const first = '#alerts li[data-sensor="alerts/hot/lab/t"]';
+  await waitFor("the earlier alert's message", async () => ((await page.textContent(first + " .text")) || "").includes("hot firing: lab/t is above 10: 12"));
   const banner = await page.textContent("#alerts");
-  if (!banner.includes("1 active alert") || !banner.includes("hot: lab/t")) fail("banner: " + banner);
-  ok("an alert that fired before the page opened is shown: " + banner.replace(/\s+/g, " "));
+  if (!banner.includes("1 active alert")) fail("banner: " + banner);
+  if (!(await page.textContent(first + " time")).startsWith("since ")) fail("no since: " + banner);
+  ok("an alert that fired before the page opened is shown with its message: " + banner.replace(/\s+/g, " "));
 
   // 2. A live alert joins it, with its message.
   await waitFor("connected", () => page.evaluate(() => window.sensorpipe.connected));

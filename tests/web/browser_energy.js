@@ -256,6 +256,28 @@ const close = (a, b, tol) => Math.abs(a - b) <= tol;
   await waitFor("today's bar grew too", async () => close(await segValue(daySel), beforeDay + 0.25, 1e-9));
   ok(`live: ${sensor} this hour ${beforeHour} -> ${beforeHour + 0.25}, today ${beforeDay} -> ${beforeDay + 0.25} kWh`);
 
+  // 5b. Live power: a reading stored by db-store (the pipeline's own path into the database
+  // ws-serve -d answers from) and sent live moves the power chart's current bucket.
+  await waitFor("power chart of 7 d", () => page.evaluate(() => /per 1h/.test(document.querySelector(".power-note").textContent)));
+  const meter = powerSensors[0];
+  const currentBucket = () => page.evaluate((m) => {
+    const d = window.energy.powerData, i = document.querySelector("#power-chart").dataset.series.split(" ").indexOf(m);
+    return i < 0 ? null : { x: d[0][d[0].length - 1] * 1000, w: d[i + 1][d[0].length - 1] };
+  }, meter);
+  const before = await currentBucket();
+  if (!before || typeof before.w !== "number") fail("no current power bucket for " + meter + ": " + JSON.stringify(before));
+  const meterUnit = (await (await fetch(origin + "/api/sensors?sensor=" + encodeURIComponent(meter))).json()).sensors[0].unit;
+  const big = meterUnit === "kW" ? 1000 : 1e6;  // a megawatt: its few seconds outweigh the bucket's hour
+  const powerLine = JSON.stringify({ sensor: meter, ts: new Date().toISOString(), value: big, unit: meterUnit, kind: "power" }) + "\n";
+  execFileSync(path.join(path.dirname(bin), "db-store"), ["-d", db, "--quiet"], { input: powerLine });
+  server.stdin.write(powerLine);
+  let after = null;
+  await waitFor("the current power bucket moved up by the live reading", async () => {
+    after = await currentBucket();
+    return after && after.x >= before.x && typeof after.w === "number" && after.w > before.w + 100;
+  });
+  ok(`live power: ${meter} ${big} ${meterUnit} moves the current bucket ${Math.round(before.w)} -> ${Math.round(after.w)} W`);
+
   // 6. 30 d: thirty local days (the live rise is in today's bar of that meter, checked above).
   await page.click('#ranges button[data-range="30d"]');
   await waitBars(30);

@@ -3,7 +3,8 @@
 # ws-serve -d with a tariff. The page's bars (24 h per hour, 7 d and 30 d per local day), water and
 # running-time bars and power chart must equal history-query (--tz ZONE --agg increase, --agg twa)
 # for the same buckets; the cards must show today's and this month's totals with their cost and
-# running times as "3 h 20 min"; a live reading must grow the current hour's and day's bars; a
+# running times as "3 h 20 min"; a live reading must grow the current hour's and day's bars, and
+# a live power reading (also stored by db-store) must move the power chart's current bucket; a
 # phone-width page must not scroll sideways; in New York, the page's local midnights must be the
 # tz database's across both DST changes. Saves the screenshots shown in the README to docs/.
 source "$SP_SRC/tests/lib/common.sh"

@@ -7,7 +7,7 @@ now=$(date +%s)
 for i in $(seq 0 7199); do
   printf '{"sensor":"lab/t","ts":%d,"value":%d,"unit":"°C","kind":"temperature"}\n' $((now - 7200 + i)) $((i % 100))
 done | db-store -d "$T/lab.db" --quiet
-printf '{"sensor":"lab/door","ts":%d,"value":"open"}\n' $((now - 10)) | db-store -d "$T/lab.db" --quiet
+printf '{"sensor":"lab/door","ts":%d,"value":"open","by":"alice","n":[1,2]}\n' $((now - 10)) | db-store -d "$T/lab.db" --quiet
 sum_before=$(md5sum <"$T/lab.db")
 start_ws_serve -d "$T/lab.db" --max-points 500
 body=$(curl -s "$HTTP_URL/api/sensors")
@@ -17,6 +17,9 @@ body=$(curl -s "$HTTP_URL/api/history?sensor=lab/t&from=-5m")
 assert_eq "null" "$(j 'b.every' <<<"$body")" "5 minutes raw"
 n=$(j 'b.series[0].points.length' <<<"$body")
 ((n >= 280 && n <= 301)) || fail "5 minutes of 1 s readings gave $n points"
+# fields=1: a raw point carries the stored reading's other members.
+body=$(curl -s "$HTTP_URL/api/history?sensor=lab/door&from=-5m&fields=1")
+assert_eq '[["open",{"by":"alice","n":[1,2]}]]' "$(j 'b.series[0].points.map(p=>p.slice(1))' <<<"$body")" "fields=1 from the database"
 body=$(curl -s "$HTTP_URL/api/history?sensor=lab/t&from=-3h")
 assert_eq '["15s","server"]' "$(j '[b.every,b.bucket]' <<<"$body")" "2 h of 1 s readings with --max-points 500"
 body=$(curl -s "$HTTP_URL/api/history?sensor=lab/t&from=-3h&every=1h&agg=count")

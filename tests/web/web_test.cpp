@@ -227,6 +227,39 @@ TEST_CASE("a history query ends when its stop says so: ws-serve's shutdown does 
   CHECK(smaller.body.find("\"rows\":7,\"truncated\":true}") != std::string::npos);
 }
 
+TEST_CASE("history fields=1: raw points carry the reading's other members") {
+  MemoryHistory h;
+  Reading r;
+  r.sensor = "alerts/hot/lab/t";
+  r.ts = 1000;
+  r.value = std::string("firing");
+  r.extra = "\"message\":\"hot firing: lab/t\",\"since\":\"1970-01-01T00:00:01.000Z\"";
+  h.add(r);
+  r.ts = 2000;
+  r.value = std::string("resolved");
+  r.extra = "\"message\":\"hot resolved\"";
+  h.add(r);
+  const std::string base = "/api/history?sensor=alerts/hot/lab/t&from=0&to=3000";
+  const HttpReply plain = history_reply(h, parse_target(base), 3000, 0, 0);
+  CHECK(plain.body.find("\"points\":[[1000,\"firing\"],[2000,\"resolved\"]]") != std::string::npos);
+  // Memory history keeps the extra fields of the latest reading only (see memory_history.h).
+  const HttpReply with = history_reply(h, parse_target(base + "&fields=1"), 3000, 0, 0);
+  CHECK(with.status == 200);
+  CHECK(with.body.find("\"points\":[[1000,\"firing\",{}],[2000,\"resolved\",{\"message\":\"hot resolved\"}]]") !=
+        std::string::npos);
+  // One reading by its time, as the dashboard asks for an alert known from /api/sensors.
+  const HttpReply one = history_reply(
+      h, parse_target("/api/history?sensor=alerts/hot/lab/t&from=1970-01-01T00:00:02Z&to=1970-01-01T00:00:02.001Z&fields=1"),
+      3000, 0, 0);
+  CHECK(one.body.find("\"points\":[[2000,\"resolved\",{\"message\":\"hot resolved\"}]]") != std::string::npos);
+  // Buckets have no single reading: fields changes nothing there.
+  const HttpReply bucketed = history_reply(h, parse_target(base + "&fields=1&every=10s&agg=count"), 3000, 0, 0);
+  CHECK(bucketed.body.find("\"points\":[[0,2]]") != std::string::npos);
+  const HttpReply bad = history_reply(h, parse_target(base + "&fields=yes"), 3000, 0, 0);
+  CHECK(bad.status == 400);
+  CHECK(bad.body == "{\"error\":\"fields: expected 0 or 1, got \\\"yes\\\"\"}");
+}
+
 TEST_CASE("bucket helpers") {
   CHECK(nice_bucket(1) == 1000);
   CHECK(nice_bucket(25000) == 30000);

@@ -3,12 +3,40 @@
 // Self-contained: app.js hands every alert event (kind "alert", from the WebSocket and the
 // latest of each from /api/sensors) to the "sensorpipe:alert" window event and draws no
 // card or chart for it; this file keeps the latest event per alert (its sensor,
-// alerts/<rule>/<sensor>) and shows those whose state is firing, stale or flapping.
+// alerts/<rule>/<sensor>) and shows those whose state is firing, stale or flapping. An
+// active alert known only from /api/sensors (latest value, no message) gets its message and
+// since from that one stored reading (/api/history?fields=1).
 "use strict";
 (() => {
   const ACTIVE = new Set(["firing", "stale", "flapping"]);
   const alerts = new Map();  // alert sensor -> {state, ts, rule, subject, message}
   const el = document.getElementById("alerts");
+  const token = new URLSearchParams(location.search).get("token");
+
+  // The stored alert event at `ts` (ms) with its extra members, or null.
+  function fetchEvent(sensor, ts) {
+    const q = new URLSearchParams({ sensor, from: new Date(ts).toISOString(), to: new Date(ts + 1).toISOString(), fields: "1" });
+    return fetch("api/history?" + q, { headers: token ? { Authorization: "Bearer " + token } : {}, cache: "no-store" })
+      .then((r) => (r.ok ? r.json() : null))
+      .then((body) => {
+        const s = body && body.series.find((x) => x.sensor === sensor);
+        const p = s && s.points.find((x) => x[0] === ts);
+        return p && p[2] && typeof p[2] === "object" ? p[2] : null;
+      });
+  }
+
+  // Fills in an alert known from /api/sensors only, unless a newer event replaced it meanwhile.
+  function complete(sensor, ts) {
+    fetchEvent(sensor, ts).then((extra) => {
+      const a = alerts.get(sensor);
+      if (!extra || !a || a.ts !== ts) return;
+      a.message = extra.message;
+      a.since = extra.since;
+      a.rule = extra.rule;
+      a.subject = extra.subject;
+      render();
+    }).catch(() => {});  // the name-derived text stays
+  }
 
   function render() {
     const active = [...alerts.entries()].filter(([, a]) => ACTIVE.has(a.state)).sort((x, y) => y[1].ts - x[1].ts);
@@ -50,6 +78,8 @@
       message: m.message, since: m.since,
     });
     render();
+    const a = alerts.get(m.sensor);
+    if (!a.message && !a.rule && ACTIVE.has(a.state) && ts > 0) complete(m.sensor, ts);
   });
 
   // For tests: the alerts shown.

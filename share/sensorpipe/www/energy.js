@@ -2,7 +2,8 @@
 // /api/history?agg=increase (counters, anchored so the buckets add up) in the browser's time zone,
 // stacked per appliance with the mains total and an "other" remainder; water and running time per
 // bucket; power as time-weighted averages (agg=twa); today's and this month's totals, with costs
-// when ws-serve has a tariff (/api/config); live readings grow the current hour's and day's bars.
+// when ws-serve has a tariff (/api/config); live readings grow the current hour's and day's bars
+// and move the power chart's current bucket.
 "use strict";
 (() => {
   const params = new URLSearchParams(location.search);
@@ -211,9 +212,34 @@
     const want = range;
     return apiFetch("api/history?from=" + from + "&every=" + r.powerEvery + "&agg=twa" + names).then((body) => {
       if (want !== range) return;  // the user moved on meanwhile
-      state.power = { from, every: r.powerEvery, series: body.series };
+      state.power = { from, every: r.powerEvery, everyMs: body.every_ms, series: body.series };
       drawPower();
     });
+  }
+
+  // A live power reading moves its meter's current bucket. The server's time weighting is not
+  // redone here: that bucket's twa is asked for again, at most once per POWER_REFRESH ms per
+  // meter (later readings in the window are in the same answer). From a database the answer
+  // has the reading once db-store has committed it; until then the bucket keeps its value.
+  const POWER_REFRESH = 3000;
+  const powerDue = new Set();
+  function refreshPower(sensor) {
+    if (powerDue.has(sensor) || !state.power) return;
+    powerDue.add(sensor);
+    setTimeout(() => {
+      powerDue.delete(sensor);
+      const p = state.power;
+      const s = p && p.series.find((x) => x.sensor === sensor);
+      if (!s || !s.points.length || !p.everyMs) return loadPower().catch(() => {});  // no bucket to start from
+      const start = s.points[s.points.length - 1][0];  // an existing bucket keeps the alignment
+      apiFetch("api/history?sensor=" + encodeURIComponent(sensor) + "&from=" + start + "&every=" + p.every + "&agg=twa")
+        .then((body) => {
+          const fresh = body.series.find((x) => x.sensor === sensor);
+          if (state.power !== p || !fresh) return;  // the range changed meanwhile
+          s.points = s.points.filter((pt) => pt[0] < start).concat(fresh.points);
+          drawPower();
+        }).catch(() => {});
+    }, POWER_REFRESH);
   }
 
   function bucketsOf(r) { return r.hourly ? state.hours : state.days.slice(state.days.length - r.bars); }
@@ -434,6 +460,7 @@
     if (!Number.isFinite(ts)) return;
     if (state.powerSensors.includes(r.sensor)) {
       state.latestPower.set(r.sensor, toWatts(r.value, r.unit));
+      refreshPower(r.sensor);
       queueRender();
       return;
     }
