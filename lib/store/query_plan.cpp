@@ -185,19 +185,21 @@ bool buckets(QuerySource& src, const SensorRef& s, const Query& q, const Bucketi
 // roll-up row that stands for its readings (ConsumptionBuckets::can_summarise); a roll-up
 // row that cannot is replaced by its minutes (an hour) or its raw rows. Items stream into
 // the buckets as they are read, so memory stays at one bucket whatever the range.
-using ItemFn = std::function<void(TimeMs ts, TimeMs width, const Partial& p)>;  // width 0: a raw reading
+// False from an ItemFn ends the read (the answer is complete: a limit or a stop).
+using ItemFn = std::function<bool(TimeMs ts, TimeMs width, const Partial& p)>;  // width 0: a raw reading
 
-void raw_items(QuerySource& src, const SensorRef& s, TimeMs from, TimeMs to, const ItemFn& f) {
+bool raw_items(QuerySource& src, const SensorRef& s, TimeMs from, TimeMs to, const ItemFn& f) {
   Partial one;
+  bool more = true;
   src.raw(s, from, to, false, [&](TimeMs ts, const Value& v, std::string_view) {
     one = Partial{};
     one.add(ts, v);
-    f(ts, 0, one);
-    return true;
+    return more = f(ts, 0, one);
   });
+  return more;
 }
 
-void rollup_items(QuerySource& src, const SensorRef& s, Source table, TimeMs from, TimeMs to,
+bool rollup_items(QuerySource& src, const SensorRef& s, Source table, TimeMs from, TimeMs to,
                   const ConsumptionBuckets& cb, const ItemFn& f, QueryResult& res) {
   const TimeMs width = table == Source::Hour ? kHourMs : kMinuteMs;
   // Read an hour (of minutes, or of hours a day) at a time: no nested reads while one runs.
@@ -213,24 +215,29 @@ void rollup_items(QuerySource& src, const SensorRef& s, Source table, TimeMs fro
     // reads, not one per hour of the years 0 to 9999. Steps stay whole multiples of `base`.
     step = rows.empty() ? std::min<TimeMs>(step * 2, base << 24) : base;
     for (const auto& [b, p] : rows) {
+      bool more = true;
       if (cb.can_summarise(p, width)) {
         res.used_rollups = true;
-        f(b, width, p);
+        more = f(b, width, p);
       } else if (table == Source::Hour) {
-        rollup_items(src, s, Source::Minute, b, b + kHourMs, cb, f, res);
+        more = rollup_items(src, s, Source::Minute, b, b + kHourMs, cb, f, res);
       } else {
-        raw_items(src, s, b, b + kMinuteMs, f);
+        more = raw_items(src, s, b, b + kMinuteMs, f);
       }
+      if (!more) return false;
     }
   }
+  return true;
 }
 
-void items(QuerySource& src, const SensorRef& s, TimeMs from, TimeMs to, bool minutes_ok, bool hours_ok,
+bool items(QuerySource& src, const SensorRef& s, TimeMs from, TimeMs to, bool minutes_ok, bool hours_ok,
            const ConsumptionBuckets& cb, const ItemFn& f, QueryResult& res) {
   for (const auto& seg : plan(from, to, minutes_ok, hours_ok)) {
-    if (seg.source == Source::Raw) raw_items(src, s, seg.from, seg.to, f);
-    else rollup_items(src, s, seg.source, seg.from, seg.to, cb, f, res);
+    const bool more = seg.source == Source::Raw ? raw_items(src, s, seg.from, seg.to, f)
+                                                : rollup_items(src, s, seg.source, seg.from, seg.to, cb, f, res);
+    if (!more) return false;
   }
+  return true;
 }
 
 // The buckets of one sensor as items arrive: closes each bucket when the data moves past
@@ -244,14 +251,16 @@ class ConsumptionWalk {
     if (q.from > kMinTimeMs) start(bk.start_of(q.from));
   }
 
-  void feed(TimeMs ts, TimeMs width, const Partial& p) {
-    if (stopped_) return;
+  // False once no more rows can be given (the emitter refused one): the read can end.
+  bool feed(TimeMs ts, TimeMs width, const Partial& p) {
+    if (stopped_) return false;
     if (!open_) start(bk_.start_of(ts));
     while (open_ && ts >= e_) advance(ts);
-    if (!open_) return;  // past q.to, the limit or a stop
+    if (!open_) return !stopped_;  // past q.to, or the emitter refused a row
     part_.merge(p);
     if (width) cb_.add_rollup(p);
     else cb_.add(ts, p.first);
+    return true;
   }
 
   // Closes the last bucket and whatever follows up to q.to (held time, or fill). False when
@@ -340,14 +349,16 @@ bool consumption(QuerySource& src, const SensorRef& s, const Query& q, const Buc
     items(src, s, carry_from, q.from, rollups, rollups, cb, [&](TimeMs ts, TimeMs width, const Partial& p) {
       if (width) cb.carry_rollup(p);
       else cb.carry(ts, p.first);
+      return true;
     }, res);
   }
   // Without a lower bound nothing opens a bucket before the first data, nor after the last
   // unless a held value reaches it; with one and no data, a held value or fill may still.
   if (q.from == kMinTimeMs && !src.has_data(s, q.from, q.to)) return true;
   ConsumptionWalk walk(s, q, bk, cb, em);
+  // A refused row (the limit, a stop) ends the read too, not only the output.
   items(src, s, q.from, q.to, minutes_ok, hours_ok, cb, [&](TimeMs ts, TimeMs width, const Partial& p) {
-    walk.feed(ts, width, p);
+    return walk.feed(ts, width, p);
   }, res);
   return walk.finish();
 }

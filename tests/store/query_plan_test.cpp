@@ -74,6 +74,7 @@ namespace {
 class Points final : public QuerySource {
  public:
   std::map<std::string, std::vector<std::pair<TimeMs, Value>>> data;
+  std::size_t delivered = 0;  // raw readings handed to the engine
   std::vector<SensorRef> sensors(const std::vector<std::string>&) override {
     std::vector<SensorRef> out;
     for (const auto& [name, pts] : data) out.push_back({static_cast<std::int64_t>(out.size()), name, {}, {}, {}});
@@ -82,8 +83,11 @@ class Points final : public QuerySource {
   void raw(const SensorRef& s, TimeMs from, TimeMs to, bool descending, const RawFn& f) override {
     auto pts = data.at(s.name);
     if (descending) std::reverse(pts.begin(), pts.end());
-    for (const auto& [ts, v] : pts)
-      if (ts >= from && ts < to && !f(ts, v, "")) return;
+    for (const auto& [ts, v] : pts) {
+      if (ts < from || ts >= to) continue;
+      ++delivered;
+      if (!f(ts, v, "")) return;
+    }
   }
   bool has_data(const SensorRef& s, TimeMs from, TimeMs to) override {
     for (const auto& [ts, v] : data.at(s.name))
@@ -176,4 +180,28 @@ TEST_CASE("run_query: rows stream out as buckets close, so a stop or a limit end
     CHECK(rows[2].ts == 2);
     q.limit.reset();
   }
+}
+
+TEST_CASE("run_query: consumption stops reading when the limit or a stop ends the answer", "[store]") {
+  Points src;
+  for (int i = 0; i < 10'000; ++i) src.data["a"].emplace_back(i * 1'000, Value(static_cast<double>(i)));
+  Query q;
+  q.every = 1'000;
+  q.from = 0;
+  q.to = 10'000'000;
+  q.consumption.end_limit = q.to;
+  q.aggs = {Agg::Twa, Agg::Increase};
+  q.limit = 5;
+  QueryResult res;
+  auto rows = run(src, q, &res);
+  CHECK(rows.size() == 5);
+  CHECK(res.truncated);
+  CHECK(src.delivered < 20);  // not the 10,000 readings of the range
+  src.delivered = 0;
+  q.limit.reset();
+  int asked = 0;
+  q.stop = [&] { return ++asked > 3; };
+  rows = run(src, q, &res);
+  CHECK(res.stopped);
+  CHECK(src.delivered < 20);
 }
