@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "core/errors.h"
+#include "core/interrupt.h"
 #include "core/json.h"
 #include "store/zone.h"
 #include "web/bucket_width.h"
@@ -34,6 +35,8 @@ HttpReply sensors_reply(HistorySource& source, MemoryHistory* live, const Target
   std::vector<store::SensorInfo> infos;
   try {
     infos = source.list_sensors(target.params_of("sensor"));
+  } catch (const Interrupted&) {
+    return error_reply(503, "server shutting down");
   } catch (const RuntimeError& e) {
     return error_reply(500, e.what());
   }
@@ -141,6 +144,8 @@ HttpReply history_reply(HistorySource& source, const Target& target, TimeMs now,
   std::vector<store::SensorInfo> infos;
   try {
     infos = source.list_sensors(q.sensors);
+  } catch (const Interrupted&) {
+    return error_reply(503, "server shutting down");
   } catch (const RuntimeError& e) {
     return error_reply(500, e.what());
   }
@@ -270,6 +275,8 @@ HttpReply history_reply(HistorySource& source, const Target& target, TimeMs now,
       }
       b += ']';
     });
+  } catch (const Interrupted&) {
+    return error_reply(503, "server shutting down");
   } catch (const RuntimeError& e) {
     return error_reply(500, e.what());
   }

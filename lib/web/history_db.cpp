@@ -28,6 +28,7 @@ class DatabaseHistory final : public HistorySource {
 
  private:
   // An interrupted call closed the reader's connection: the next call opens a new one.
+  // Interrupted passes on (the API answers 503 to it).
   template <typename F>
   auto stopping_as_error(F f) -> decltype(f()) {
     try {
@@ -35,7 +36,7 @@ class DatabaseHistory final : public HistorySource {
     } catch (const Interrupted&) {
       std::lock_guard<std::mutex> lock(mutex_);
       reader_.reset();
-      throw RuntimeError("the server is stopping");
+      throw;  // the API answers 503, as for a query its own stop ended
     }
   }
 

@@ -208,6 +208,9 @@ int main(int argc, char** argv) {
     diag.info(std::string("serving ") + scheme + "://" + shown_host + ":" + std::to_string(server.port()) +
               "/ (WebSocket /ws, SSE /events)");
     pump_stdin(opts, server, metrics, diag);
+    // However the pump ended (a signal, or --exit-on-eof at the end of input), the process is
+    // stopping: a history request waiting on a PostgreSQL server must not hold that up.
+    request_stop();
     server.stop();
     commands.finish();  // while the server still exists: the last answers are posted to it
     diag.summary();

@@ -8,9 +8,9 @@
 // `connection_lost` says whether the connection is gone (the caller may reconnect).
 // A Conn given an Interrupt (core/interrupt.h) waits for the server in poll() beside the
 // interrupt's fd (connecting included), so a stop ends a wait on a server that is stopped,
-// slow or unreachable at once: the connection is closed, a cancel request is sent without
-// waiting for it (PQcancel blocks on a postmaster that does not answer, and libpq 15 has no
-// non-blocking cancel), and Interrupted is thrown. COPY is not interruptible.
+// slow or unreachable at once: the connection is closed, a cancel request is sent from a
+// thread of its own and waited for at most 1 s (PQcancel blocks on a postmaster that does
+// not answer, and libpq 15 has no non-blocking cancel), and Interrupted is thrown. COPY is not interruptible.
 // Passwords never appear in messages: URLs are shown with the password removed, and
 // libpq's own PGPASSWORD, PGPASSFILE, ~/.pgpass and PG* variables work as usual.
 #pragma once
