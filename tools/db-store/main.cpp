@@ -9,7 +9,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 
 #include "cli/db_options.h"
 #include "cli/tool.h"
@@ -100,14 +102,19 @@ int main(int argc, char** argv) {
     // ("commit everything") keep waiting: a reading accepted is not dropped because the
     // server restarts while the service stops. A second signal, or --stop-timeout after
     // the first stop, gives up (exit 1, naming how many readings were not stored).
-    std::atomic<TimeMs> stopping_since{0};  // when input ended or a stop came; 0 = still reading
+    // On the steady clock: a clock step (NTP just after boot) must not give up at once or never.
+    const auto steady_ms = [] {
+      using namespace std::chrono;
+      return std::max<TimeMs>(1, duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count());
+    };
+    std::atomic<TimeMs> stopping_since{0};  // when input ended or a stop came (steady_ms); 0 = still reading
     bool told = false;                      // keep_trying runs on the writer's thread only
     wopt.on_state = [&tool](const std::string& message) { tool.diag().info(message); };
     wopt.keep_trying = [&] {
       if (stop_requests() >= 2) return false;
       TimeMs since = stopping_since.load();
       if (since == 0 && stop_requested()) {
-        stopping_since.compare_exchange_strong(since, now_ms());
+        stopping_since.compare_exchange_strong(since, steady_ms());
         since = stopping_since.load();
       }
       if (since == 0) return true;  // still reading: wait as long as the server is away
@@ -118,7 +125,7 @@ int main(int argc, char** argv) {
                          (o.stop_timeout ? " (giving up after --stop-timeout or at a second SIGTERM/SIGINT)"
                                          : " (a second SIGTERM/SIGINT gives up)"));
       }
-      return !o.stop_timeout || now_ms() - since < *o.stop_timeout;
+      return !o.stop_timeout || steady_ms() - since < *o.stop_timeout;
     };
     auto writer = store::StoreWriter::open(cli::require_db(o.db), wopt);
 
@@ -150,7 +157,7 @@ int main(int argc, char** argv) {
       if (go_on) go_on = ingest.run(fd, several ? name : std::string());
     });
     TimeMs unset = 0;
-    stopping_since.compare_exchange_strong(unset, now_ms());  // end of input (a stop set it already)
+    stopping_since.compare_exchange_strong(unset, steady_ms());  // end of input (a stop set it already)
     ingest.finish();
     if (progress_shown) {
       [[maybe_unused]] auto n = ::write(2, "\r\033[K", 4);  // clear the progress line
