@@ -79,4 +79,19 @@ std::optional<Fill> parse_fill(std::string_view name) {
   return std::nullopt;
 }
 
+void Row::set_reading(const std::string& name, const std::optional<std::string>& sensor_unit,
+                      const std::optional<std::string>& sensor_kind, TimeMs at, Value value, std::string_view extra) {
+  sensor = name;
+  ts = at;
+  aggs.clear();
+  if (!reading) reading.emplace();
+  Reading& r = *reading;
+  r.sensor = name;
+  r.ts = at;
+  r.value = std::move(value);
+  r.unit = sensor_unit;
+  r.kind = sensor_kind;
+  r.extra.assign(extra.data(), extra.size());
+}
+
 }  // namespace sensorpipe::store

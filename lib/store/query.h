@@ -79,6 +79,11 @@ struct Row {
   std::optional<std::string> unit;
   std::vector<std::string> agg_units;
   bool partial = false;
+
+  // Makes this a raw row of one reading (reusing its storage): every backend's raw and
+  // --follow rows are built here, so they cannot differ.
+  void set_reading(const std::string& name, const std::optional<std::string>& sensor_unit,
+                   const std::optional<std::string>& sensor_kind, TimeMs at, Value value, std::string_view extra);
 };
 
 struct SensorInfo {

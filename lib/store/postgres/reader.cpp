@@ -148,7 +148,8 @@ class PgReader final : public HistoryReader, private QuerySource {
           while (k < stamps.size() && stamps[k] < ts) ++k;
           if (k == stamps.size()) break;
           if (stamps[k] != ts) continue;
-          fill_reading(row, it->second, ts, value_at(rows, j, 1), rows.null(j, 4) ? std::string_view() : rows.text(j, 4));
+          row.set_reading(it->second.name, it->second.unit, it->second.kind, ts, value_at(rows, j, 1),
+                          rows.null(j, 4) ? std::string_view() : rows.text(j, 4));
           emit(row);
         }
       }
@@ -294,19 +295,6 @@ class PgReader final : public HistoryReader, private QuerySource {
     return r.boolean(0, 0);
   }
 
-  static void fill_reading(Row& row, const SensorMeta& s, TimeMs ts, Value value, std::string_view extra) {
-    row.sensor = s.name;
-    row.ts = ts;
-    row.aggs.clear();
-    if (!row.reading) row.reading.emplace();
-    Reading& r = *row.reading;
-    r.sensor = s.name;
-    r.ts = ts;
-    r.value = std::move(value);
-    r.unit = s.unit;
-    r.kind = s.kind;
-    r.extra = std::string(extra);
-  }
 
   std::string url_;
   Interrupt interrupt_;

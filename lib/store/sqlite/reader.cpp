@@ -119,7 +119,8 @@ class SqliteReader final : public HistoryReader, private QuerySource {
         while (k < stamps.size() && stamps[k] < ts) ++k;
         if (k == stamps.size()) break;
         if (stamps[k] != ts) continue;
-        fill_reading(row, it->second, ts, rows, 1);
+        row.set_reading(it->second.name, it->second.unit, it->second.kind, ts, sql::column_value(rows, 1),
+                        rows.column_null(2) ? std::string_view() : std::string_view(rows.column_text(2)));
         emit(row);
       }
       rows.reset();
@@ -200,19 +201,6 @@ class SqliteReader final : public HistoryReader, private QuerySource {
     return st.step();
   }
 
-  static void fill_reading(Row& row, const SensorMeta& s, TimeMs ts, const sql::Stmt& st, int c) {
-    row.sensor = s.name;
-    row.ts = ts;
-    row.aggs.clear();
-    if (!row.reading) row.reading.emplace();
-    Reading& r = *row.reading;
-    r.sensor = s.name;
-    r.ts = ts;
-    r.value = sql::column_value(st, c);
-    r.unit = s.unit;
-    r.kind = s.kind;
-    r.extra = st.column_null(c + 1) ? std::string() : std::string(st.column_text(c + 1));
-  }
 
   // A file older than schema version 3 has no ordered summary: it reads as unknown (NULL).
   std::string rollup_columns() const {
