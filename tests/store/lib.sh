@@ -47,7 +47,7 @@ rows_at_least() {
 # wait_rows DB N [SECONDS]: waits (default 30 s) until DB holds at least N raw readings.
 wait_rows() {
   poll_until "${3:-30}" rows_at_least "$1" "$2" ||
-    fail "$1 holds $(stored_count "$1" 2>/dev/null || echo 0) rows, expected at least $2"
+    fail "$1 holds $(stored_count "$1" 2>/dev/null) rows, expected at least $2"
 }
 
 # rollup_mismatches DB: how many stored roll-up buckets (minute and hour) differ from the
